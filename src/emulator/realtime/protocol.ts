@@ -1,0 +1,257 @@
+/**
+ * The emulator's realtime protocol: JSON text frames over one WebSocket per browser client.
+ *
+ * This module is the single definition shared by the emulator (server side) and the local-mode browser
+ * client in src/client (type-only import). It holds types and constants only, so bundling it costs nothing.
+ * docs/realtime-protocol.md describes the same protocol in prose.
+ *
+ * Endpoint: `ws(s)://<host><basePath>/realtime` where basePath is where the emulator is mounted
+ * (`/emulator` in local mode). The first frame a client sends must be `connect`.
+ */
+
+export const REALTIME_PATH = '/realtime';
+
+/** Platform limits on signals (reference §6.2): data ≤ 8 KB, type ≤ 128 bytes of [A-Za-z0-9-_~]. */
+export const MAX_SIGNAL_DATA_BYTES = 8192;
+export const MAX_SIGNAL_TYPE_BYTES = 128;
+export const SIGNAL_TYPE_PATTERN = /^[A-Za-z0-9\-_~]*$/;
+
+export type Role = 'subscriber' | 'publisher' | 'publisheronly' | 'moderator';
+export type VideoType = 'camera' | 'screen' | 'custom';
+export type OutputMode = 'composed' | 'individual';
+
+export interface ConnectionInfo {
+  connectionId: string;
+  /** epoch ms */
+  creationTime: number;
+  /** the token's connection_data, '' when none */
+  data: string;
+}
+
+export interface StreamInfo {
+  streamId: string;
+  connectionId: string;
+  creationTime: number;
+  name: string;
+  hasAudio: boolean;
+  hasVideo: boolean;
+  videoType: VideoType;
+  videoDimensions: { width: number; height: number };
+  frameRate: number;
+}
+
+export interface ArchiveInfo {
+  id: string;
+  name: string | null;
+  outputMode: OutputMode;
+  hasAudio: boolean;
+  hasVideo: boolean;
+  /** epoch ms at which the archive started: recordings report offsets against it */
+  createdAt: number;
+}
+
+/** What a connection may do, derived from its token's role. */
+export interface Capabilities {
+  publish: boolean;
+  subscribe: boolean;
+  signal: boolean;
+  forceDisconnect: boolean;
+}
+
+// ---------------------------------------------------------------- client → server
+
+/** Every request may carry `rid`; the server answers it with exactly one `ack` of the same rid. */
+interface Request {
+  rid?: number;
+}
+
+export interface ConnectMessage extends Request {
+  type: 'connect';
+  /** API key or application ID given to OT.initSession */
+  apiKey: string;
+  sessionId: string;
+  token: string;
+  /** set when a client reconnects after a network blip: its streams are taken over, not duplicated */
+  resumeConnectionId?: string;
+}
+
+export interface PublishMessage extends Request {
+  type: 'publish';
+  stream: Omit<StreamInfo, 'streamId' | 'connectionId' | 'creationTime'> & { streamId?: string };
+}
+
+export interface UnpublishMessage extends Request {
+  type: 'unpublish';
+  streamId: string;
+}
+
+export interface SignalMessage extends Request {
+  type: 'signal';
+  /** connectionId of the one recipient; absent: every connection of the session, the sender included */
+  to?: string;
+  signalType?: string;
+  data?: string;
+}
+
+/** WebRTC negotiation, relayed verbatim to `to` with `from` added. */
+export interface RtcMessage extends Request {
+  type: 'rtc';
+  to: string;
+  streamId: string;
+  kind: 'offer' | 'answer' | 'candidate' | 'bye';
+  payload: unknown;
+}
+
+export interface ForceDisconnectMessage extends Request {
+  type: 'forceDisconnect';
+  connectionId: string;
+}
+
+export interface PingMessage extends Request {
+  type: 'ping';
+}
+
+export type ClientMessage =
+  | ConnectMessage
+  | PublishMessage
+  | UnpublishMessage
+  | SignalMessage
+  | RtcMessage
+  | ForceDisconnectMessage
+  | PingMessage;
+
+// ---------------------------------------------------------------- server → client
+
+export interface AckMessage {
+  type: 'ack';
+  rid: number;
+  /** present on success of `publish`: the stream as the session sees it */
+  stream?: StreamInfo;
+  error?: { code: number; name: string; message: string };
+}
+
+export interface ConnectedMessage {
+  type: 'connected';
+  connection: ConnectionInfo;
+  capabilities: Capabilities;
+  /** the other connections and streams already in the session */
+  connections: ConnectionInfo[];
+  streams: StreamInfo[];
+  /** the archive recording right now, if any (clients fire archiveStarted for it on connect) */
+  archive: ArchiveInfo | null;
+  /** secret for the HTTP media upload of this connection (see below) */
+  uploadKey: string;
+  /** ICE servers the emulator suggests; [] on one machine */
+  iceServers: Array<{ urls: string | string[]; username?: string; credential?: string }>;
+}
+
+export interface ConnectionCreatedEvent {
+  type: 'connectionCreated';
+  connection: ConnectionInfo;
+}
+export interface ConnectionDestroyedEvent {
+  type: 'connectionDestroyed';
+  connection: ConnectionInfo;
+  reason: 'clientDisconnected' | 'forceDisconnected' | 'networkDisconnected';
+}
+export interface StreamCreatedEvent {
+  type: 'streamCreated';
+  stream: StreamInfo;
+}
+export interface StreamDestroyedEvent {
+  type: 'streamDestroyed';
+  stream: StreamInfo;
+  reason: 'clientDisconnected' | 'forceDisconnected' | 'networkDisconnected' | 'unpublished';
+}
+export interface SignalEvent {
+  type: 'signal';
+  /** null when the platform (REST signal) sent it */
+  from: string | null;
+  signalType?: string;
+  data?: string;
+}
+export interface RtcEvent {
+  type: 'rtc';
+  from: string;
+  streamId: string;
+  kind: 'offer' | 'answer' | 'candidate' | 'bye';
+  payload: unknown;
+}
+export interface ArchiveStartedEvent {
+  type: 'archiveStarted';
+  archive: ArchiveInfo;
+}
+export interface ArchiveStoppedEvent {
+  type: 'archiveStopped';
+  archive: ArchiveInfo;
+}
+/**
+ * Composed archives: the emulator elects one client to mix every stream and upload the result
+ * (streamId 'composed'). Sent to the elected client when recording starts or when the previous
+ * recorder left; `recording: false` tells it to stop and flush.
+ */
+export interface RecorderElectedEvent {
+  type: 'recorderElected';
+  archiveId: string;
+  recording: boolean;
+}
+/** The server is about to close the socket: bad token, forced disconnect, protocol error. */
+export interface ErrorEvent {
+  type: 'error';
+  code: number;
+  name: string;
+  message: string;
+}
+export interface DisconnectedEvent {
+  type: 'disconnected';
+  reason: 'forceDisconnected' | 'clientDisconnected';
+}
+export interface PongMessage {
+  type: 'pong';
+}
+
+export type ServerMessage =
+  | AckMessage
+  | ConnectedMessage
+  | ConnectionCreatedEvent
+  | ConnectionDestroyedEvent
+  | StreamCreatedEvent
+  | StreamDestroyedEvent
+  | SignalEvent
+  | RtcEvent
+  | ArchiveStartedEvent
+  | ArchiveStoppedEvent
+  | RecorderElectedEvent
+  | ErrorEvent
+  | DisconnectedEvent
+  | PongMessage;
+
+/** WebSocket close codes the emulator uses (4000–4999 is the application range). */
+export const CloseCode = {
+  normal: 1000,
+  badToken: 4001,
+  forceDisconnected: 4002,
+  protocolError: 4003,
+  sessionNotFound: 4004,
+} as const;
+
+// ---------------------------------------------------------------- media upload (HTTP)
+//
+// While an archive records, each publishing client uploads its stream's WebM in ordered chunks:
+//   PUT  <basePath>/media/<archiveId>/<streamId>/<seq>   body: raw bytes (application/octet-stream)
+//        headers: X-Connection-Id, X-Upload-Key (from `connected`)
+//        seq starts at 0; a chunk already stored answers 200 again (idempotent), a gap answers 409
+//        with { nextSeq }.
+//   GET  <basePath>/media/<archiveId>/<streamId>          → { nextSeq, finished } to resume after a reconnect
+//   POST <basePath>/media/<archiveId>/<streamId>/finish   JSON FinishUploadBody: no more chunks
+// The composed recording uses streamId 'composed'.
+
+export const COMPOSED_STREAM_ID = 'composed';
+
+export interface FinishUploadBody {
+  /** ms since the archive's createdAt */
+  startTimeOffset: number;
+  stopTimeOffset: number;
+  /** composed only: why this recorder ended (e.g. 'recorder left' when another client took over) */
+  note?: string;
+}
