@@ -1,0 +1,239 @@
+/** Error classes of opentok-ts-sdk and the one factory that turns a platform reply into one of them. */
+
+/** What every SDK error may carry besides its message. */
+export interface OpenTokErrorInit {
+  /** What failed and what to check. Never contains a secret or a private key. */
+  message: string;
+  /** HTTP status of the platform's reply, when there was one. */
+  status?: number;
+  /** The platform's reply body (parsed JSON, or text cut to 1000 characters), when there was one. */
+  body?: unknown;
+  /** HTTP method of the failed request. */
+  method?: string;
+  /** URL of the failed request (it holds the API key or application ID, never a secret). */
+  url?: string;
+  /** The underlying error (network failure, abort, JSON parse error…). */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error the SDK throws or rejects with.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await opentok.archives.find(archiveId);
+ * } catch (error) {
+ *   if (error instanceof OpenTokError) console.error(error.status, error.message);
+ * }
+ * ```
+ */
+export class OpenTokError extends Error {
+  override name = 'OpenTokError';
+  /** HTTP status of the platform's reply, if the error comes from one. */
+  readonly status: number | undefined;
+  /** The platform's reply body, if the error comes from one. */
+  readonly body: unknown;
+  /** HTTP method of the failed request, if any. */
+  readonly method: string | undefined;
+  /** URL of the failed request, if any. */
+  readonly url: string | undefined;
+
+  constructor(init: OpenTokErrorInit) {
+    super(init.message, { cause: init.cause });
+    this.status = init.status;
+    this.body = init.body;
+    this.method = init.method;
+    this.url = init.url;
+  }
+
+  /** A plain object for logs: `JSON.stringify(error)` would otherwise drop the message. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      status: this.status,
+      method: this.method,
+      url: this.url,
+    };
+  }
+}
+
+/**
+ * Bad input to the SDK, detected before any request is sent. The message names the parameter and the
+ * values it accepts.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   opentok.generateToken(sessionId, { role: 'admin' as Role });
+ * } catch (error) {
+ *   if (error instanceof ArgumentError) console.error(error.message); // role must be one of …
+ * }
+ * ```
+ */
+export class ArgumentError extends OpenTokError {
+  override name = 'ArgumentError';
+}
+
+/**
+ * The platform rejected the credentials (HTTP 401 or 403).
+ *
+ * @example
+ * ```ts
+ * await opentok.createSession().catch((error) => {
+ *   if (error instanceof AuthenticationError) console.error('check API_KEY / API_SECRET');
+ * });
+ * ```
+ */
+export class AuthenticationError extends OpenTokError {
+  override name = 'AuthenticationError';
+}
+
+/**
+ * The platform refused an archive operation (HTTP 400, 404 or 409). The message says which case it is
+ * (for example "no clients are connected", "archive not found", "not recording") and what to do.
+ *
+ * @example
+ * ```ts
+ * await opentok.archives.stopById(archiveId).catch((error) => {
+ *   if (error instanceof ArchiveError && error.status === 409) console.log('already stopped');
+ * });
+ * ```
+ */
+export class ArchiveError extends OpenTokError {
+  override name = 'ArchiveError';
+}
+
+/**
+ * The request did not produce a usable reply: network failure, connection refused, timeout, a 5xx
+ * status, or a body the SDK cannot read (malformed JSON, an HTML page from a proxy).
+ *
+ * @example
+ * ```ts
+ * await opentok.archives.all().catch((error) => {
+ *   if (error instanceof RequestError) console.error('platform unreachable, try again later');
+ * });
+ * ```
+ */
+export class RequestError extends OpenTokError {
+  override name = 'RequestError';
+}
+
+/** Platform operations, used to word error messages. */
+export type Operation =
+  'createSession' | 'startArchive' | 'stopArchive' | 'getArchive' | 'listArchives' | 'deleteArchive';
+
+/** Where a failed reply came from; only used to word the error. */
+export interface ResponseContext {
+  operation: Operation;
+  method: string;
+  url: string;
+  /** The archive the operation was about, to name it in the message. */
+  archiveId?: string;
+}
+
+const ACTIONS: Record<Operation, string> = {
+  createSession: 'Cannot create session',
+  startArchive: 'Cannot start archive',
+  stopArchive: 'Cannot stop archive',
+  getArchive: 'Cannot get archive',
+  listArchives: 'Cannot list archives',
+  deleteArchive: 'Cannot delete archive',
+};
+
+const NOT_FOUND = 'no archive has this ID — check the archive ID (archives.all() lists the archives)';
+
+/** The §5.5 table of the platform reference: what each archive status code means per operation. */
+const ARCHIVE_CASES: Partial<Record<Operation, Partial<Record<400 | 404 | 409, string>>>> = {
+  startArchive: {
+    400:
+      'the platform refused the request — most often no clients are connected to the session yet ' +
+      '(publish a stream first); otherwise check the session ID and the archive options',
+    404: 'the session does not exist — check the session ID and that it was created with these credentials',
+    409:
+      'the session is relayed (peer-to-peer) or is already being recorded — create the session with ' +
+      "mediaMode 'routed', stop the running archive, or pass a distinct multiArchiveTag",
+  },
+  stopArchive: {
+    400: 'the platform refused the request — check the archive ID',
+    404: NOT_FOUND,
+    409: 'the archive is not recording (it has already stopped) — find it to see its current status',
+  },
+  getArchive: {
+    400: 'the archive ID is invalid — check the archive ID',
+    404: NOT_FOUND,
+  },
+  listArchives: {
+    400: 'the platform refused the request — check offset, count and sessionId',
+    404: 'the project was not found — check the API key or application ID',
+  },
+  deleteArchive: {
+    400: 'the platform refused the request — check the archive ID',
+    404: NOT_FOUND,
+    409:
+      'only archives whose status is available, uploaded or deleted can be deleted — stop the archive ' +
+      'and wait until it is available',
+  },
+};
+
+function isArchiveStatus(status: number): status is 400 | 404 | 409 {
+  return status === 400 || status === 404 || status === 409;
+}
+
+/** The platform's own words (`message` of a JSON error body), quoted and shortened. */
+function platformSays(body: unknown): string {
+  if (typeof body === 'object' && body !== null && 'message' in body) {
+    const message = (body as { message: unknown }).message;
+    if (typeof message === 'string' && message !== '') {
+      return ` Platform message: "${message.length > 200 ? `${message.slice(0, 200)}…` : message}".`;
+    }
+  }
+  if (typeof body === 'string' && /^\s*</.test(body)) return ' The reply was an HTML/XML page, not JSON.';
+  return '';
+}
+
+/**
+ * Maps a non-2xx platform reply to the error class a caller can act on: 401/403 → AuthenticationError,
+ * 400/404/409 on archive operations → ArchiveError, 5xx → RequestError, anything else → OpenTokError.
+ */
+export function errorFromResponse(status: number, body: unknown, context: ResponseContext): OpenTokError {
+  const subject =
+    context.archiveId === undefined
+      ? ACTIONS[context.operation]
+      : `${ACTIONS[context.operation]} ${context.archiveId}`;
+  const init = { status, body, method: context.method, url: context.url };
+  const suffix = platformSays(body);
+
+  if (status === 401 || status === 403) {
+    return new AuthenticationError({
+      ...init,
+      message:
+        `${subject} (${status}): the platform rejected the credentials — check the API key and secret ` +
+        '(or the application ID and private key) and that apiUrl is the platform they belong to.' +
+        suffix,
+    });
+  }
+  if (status >= 500) {
+    return new RequestError({
+      ...init,
+      message: `${subject} (${status}): the platform or a proxy in front of it failed — try again later.${suffix}`,
+    });
+  }
+  const archiveCase = isArchiveStatus(status) ? ARCHIVE_CASES[context.operation]?.[status] : undefined;
+  if (archiveCase !== undefined) {
+    return new ArchiveError({ ...init, message: `${subject} (${status}): ${archiveCase}.${suffix}` });
+  }
+  if (context.operation === 'createSession' && status === 400) {
+    return new OpenTokError({
+      ...init,
+      message:
+        `${subject} (400): the platform refused the session options — check mediaMode, archiveMode, ` +
+        `location and e2ee.${suffix}`,
+    });
+  }
+  return new OpenTokError({
+    ...init,
+    message: `${subject}: unexpected HTTP status ${status} — check apiUrl and the request.${suffix}`,
+  });
+}

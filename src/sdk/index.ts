@@ -1,0 +1,44 @@
+/**
+ * opentok-ts-sdk: the server SDK for the OpenTok / Vonage Video platform — sessions, client tokens
+ * and archives. This is the only module applications import.
+ *
+ * @example
+ * ```ts
+ * import { OpenTok } from './sdk';
+ * const opentok = new OpenTok({ apiKey: '123456', apiSecret: 'your-api-secret' });
+ * const session = await opentok.createSession();
+ * const token = session.generateToken({ role: 'publisher' });
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { OpenTok, OPENTOK_API_URL, VONAGE_API_URL } from './opentok';
+export type {
+  ApplicationCredentials,
+  CommonOptions,
+  OpenTokOptions,
+  ProjectCredentials,
+  SessionOptions,
+} from './opentok';
+export { Session } from './session';
+export type { ArchiveMode, MediaMode, SessionInit, TokenIssuer, TokenOptions, TokenType } from './session';
+export { Archive, Archives, DEFAULT_LIST_COUNT } from './archives';
+export type {
+  ArchiveCreateOptions,
+  ArchiveLayout,
+  ArchiveList,
+  ArchiveListOptions,
+  ArchiveStatus,
+  ArchiveStream,
+  ArchiveWire,
+  LayoutType,
+  OutputMode,
+  Resolution,
+  StreamMode,
+} from './archives';
+export type { Role } from './tokens';
+export { ROLES } from './tokens';
+export { ArchiveError, ArgumentError, AuthenticationError, OpenTokError, RequestError } from './errors';
+export type { OpenTokErrorInit, Operation } from './errors';
+export { DEFAULT_TIMEOUT_MS } from './http';
+export { SDK_VERSION } from './version';

@@ -1,0 +1,81 @@
+/** Input checks shared by the SDK's entry points; each failure is an ArgumentError naming the parameter. */
+import { isIPv4 } from 'node:net';
+import { ArgumentError } from './errors';
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value.length > 60 ? `${value.slice(0, 60)}…` : value}'`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  return typeof value;
+}
+
+/** Requires a non-empty string (IDs, names). */
+export function requireNonEmptyString(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ArgumentError({ message: `${name} must be a non-empty string (got ${show(value)})` });
+  }
+  return value;
+}
+
+/** Requires one of a fixed set of literal values; `undefined` yields the default. */
+export function requireOneOf<T extends string>(
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+  fallback: T,
+): T;
+export function requireOneOf<T extends string>(
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+): T | undefined;
+export function requireOneOf<T extends string>(
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+  fallback?: T,
+): T | undefined {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new ArgumentError({
+    message: `${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')} (got ${show(value)})`,
+  });
+}
+
+/** Requires a boolean when given. */
+export function requireOptionalBoolean(name: string, value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new ArgumentError({ message: `${name} must be true or false (got ${show(value)})` });
+}
+
+/** Requires a string when given. */
+export function requireOptionalString(name: string, value: unknown): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  throw new ArgumentError({ message: `${name} must be a string (got ${show(value)})` });
+}
+
+/** Requires an integer within [min, max] when given. */
+export function requireOptionalInteger(
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ArgumentError({
+      message: `${name} must be an integer from ${min} to ${max} (got ${show(value)})`,
+    });
+  }
+  return value;
+}
+
+/** Requires an IPv4 address when given: the platform uses it as a location hint (reference §2.1). */
+export function requireOptionalIPv4(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !isIPv4(value)) {
+    throw new ArgumentError({
+      message: `${name} must be an IPv4 address such as '12.34.56.78' (got ${show(value)})`,
+    });
+  }
+  return value;
+}
