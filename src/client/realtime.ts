@@ -1,0 +1,248 @@
+/** The client's one door to the emulator's realtime WebSocket: connect, rid/ack requests, reconnect. */
+import type {
+  AckMessage,
+  ClientMessage,
+  ConnectMessage,
+  ConnectedMessage,
+  ServerMessage,
+} from '../emulator/realtime/protocol';
+import { OTError } from './errors';
+
+/** Mirrors CloseCode in protocol.ts; a value import would pull server code into the bundle's type graph. */
+const CLOSE_NORMAL = 1000;
+const CLOSE_BAD_TOKEN = 4001;
+const CLOSE_FORCE_DISCONNECTED = 4002;
+const CLOSE_PROTOCOL_ERROR = 4003;
+const CLOSE_SESSION_NOT_FOUND = 4004;
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+const PING_INTERVAL_MS = 20_000;
+/** Backoff before each reconnect attempt; the length bounds how long a blip may last. */
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000, 4000];
+
+export type RealtimeEvents = {
+  /** every server message except acks and the `connected` reply */
+  message: (message: ServerMessage) => void;
+  reconnecting: () => void;
+  reconnected: (connected: ConnectedMessage) => void;
+  /** the socket is gone for good and will not be reopened */
+  closed: (reason: 'clientDisconnected' | 'forceDisconnected' | 'networkDisconnected') => void;
+};
+
+export interface RealtimeOptions {
+  url: string;
+  connect: Omit<ConnectMessage, 'type' | 'rid' | 'resumeConnectionId'>;
+  events: RealtimeEvents;
+}
+
+type Outgoing = ClientMessage extends infer M ? (M extends ClientMessage ? Omit<M, 'rid'> : never) : never;
+
+export class RealtimeChannel {
+  readonly #options: RealtimeOptions;
+  #socket: WebSocket | null = null;
+  #nextRid = 1;
+  readonly #pending = new Map<number, { resolve: (ack: AckMessage) => void; reject: (e: Error) => void; timer: number }>();
+  #connectionId: string | null = null;
+  #closedByClient = false;
+  #serverError: { code: number; name: string; message: string } | null = null;
+  #pingTimer: number | undefined;
+
+  constructor(options: RealtimeOptions) {
+    this.#options = options;
+  }
+
+  get isOpen(): boolean {
+    return this.#socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** Opens the socket and resolves with the server's `connected` reply. */
+  open(): Promise<ConnectedMessage> {
+    return this.#attempt(undefined).then((connected) => {
+      this.#connectionId = connected.connection.connectionId;
+      return connected;
+    });
+  }
+
+  /** Sends a request and resolves with its ack; an ack carrying `error` rejects with that error. */
+  request(message: Outgoing): Promise<AckMessage> {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      return Promise.reject(new OTError({ name: 'OT_NOT_CONNECTED', message: 'Not connected to the session.' }));
+    }
+    const rid = this.#nextRid++;
+    return new Promise<AckMessage>((resolve, reject) => {
+      const timer = window.setTimeout(() => {
+        this.#pending.delete(rid);
+        reject(new OTError({ name: 'OT_UNEXPECTED_SERVER_RESPONSE', message: `No answer to "${message.type}".` }));
+      }, REQUEST_TIMEOUT_MS);
+      this.#pending.set(rid, { resolve, reject, timer });
+      socket.send(JSON.stringify({ ...message, rid }));
+    });
+  }
+
+  /** Fire-and-forget send (WebRTC relay); dropped while the socket is down, as a lost packet would be. */
+  send(message: Outgoing): void {
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+  }
+
+  close(): void {
+    this.#closedByClient = true;
+    window.clearInterval(this.#pingTimer);
+    this.#socket?.close(CLOSE_NORMAL);
+    this.#socket = null;
+    this.#failPending();
+  }
+
+  #attempt(resumeConnectionId: string | undefined): Promise<ConnectedMessage> {
+    return new Promise<ConnectedMessage>((resolve, reject) => {
+      let settled = false;
+      let socket: WebSocket;
+      try {
+        socket = new WebSocket(this.#options.url);
+      } catch (cause) {
+        reject(new OTError({ name: 'OT_CONNECT_FAILED', message: 'Could not open the realtime connection.', cause }));
+        return;
+      }
+      this.#socket = socket;
+      this.#serverError = null;
+      const timer = window.setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        socket.close();
+        reject(new OTError({ name: 'OT_CONNECT_FAILED', message: 'Timed out connecting to the session.' }));
+      }, CONNECT_TIMEOUT_MS);
+
+      socket.onopen = () => {
+        const connect: ConnectMessage = { type: 'connect', ...this.#options.connect };
+        if (resumeConnectionId) connect.resumeConnectionId = resumeConnectionId;
+        socket.send(JSON.stringify(connect));
+      };
+      socket.onmessage = (event: MessageEvent) => {
+        let message: ServerMessage;
+        try {
+          message = JSON.parse(String(event.data)) as ServerMessage;
+        } catch {
+          return;
+        }
+        if (message.type === 'connected' && !settled) {
+          settled = true;
+          window.clearTimeout(timer);
+          this.#startPing();
+          resolve(message);
+          return;
+        }
+        this.#dispatch(message);
+      };
+      socket.onclose = (event: CloseEvent) => {
+        window.clearTimeout(timer);
+        if (this.#socket !== socket) return;
+        if (!settled) {
+          settled = true;
+          reject(this.#connectError(event.code));
+          return;
+        }
+        this.#onDrop(event.code);
+      };
+    });
+  }
+
+  #dispatch(message: ServerMessage): void {
+    if (message.type === 'ack') {
+      const pending = this.#pending.get(message.rid);
+      if (!pending) return;
+      this.#pending.delete(message.rid);
+      window.clearTimeout(pending.timer);
+      if (message.error) {
+        pending.reject(serverError(message.error));
+      } else {
+        pending.resolve(message);
+      }
+      return;
+    }
+    if (message.type === 'pong') return;
+    if (message.type === 'error') {
+      this.#serverError = { code: message.code, name: message.name, message: message.message };
+    }
+    this.#options.events.message(message);
+  }
+
+  #connectError(closeCode: number): OTError {
+    const error = this.#serverError;
+    if (closeCode === CLOSE_BAD_TOKEN || error?.name === 'OT_AUTHENTICATION_ERROR') {
+      return new OTError({
+        name: 'OT_AUTHENTICATION_ERROR',
+        message: error?.message ?? 'The token was rejected: check that it belongs to this session and has not expired.',
+      });
+    }
+    if (closeCode === CLOSE_SESSION_NOT_FOUND) {
+      return new OTError({ name: 'OT_INVALID_SESSION_ID', message: error?.message ?? 'The session was not found.' });
+    }
+    if (error) return serverError(error);
+    return new OTError({
+      name: 'OT_CONNECT_FAILED',
+      message: 'Could not connect to the session: the local emulator did not answer. Is the app still running?',
+    });
+  }
+
+  #onDrop(closeCode: number): void {
+    window.clearInterval(this.#pingTimer);
+    this.#socket = null;
+    this.#failPending();
+    if (this.#closedByClient) return;
+    if (closeCode === CLOSE_FORCE_DISCONNECTED) {
+      this.#options.events.closed('forceDisconnected');
+      return;
+    }
+    if (closeCode === CLOSE_NORMAL || closeCode === CLOSE_BAD_TOKEN || closeCode === CLOSE_PROTOCOL_ERROR) {
+      this.#options.events.closed(closeCode === CLOSE_NORMAL ? 'clientDisconnected' : 'networkDisconnected');
+      return;
+    }
+    this.#options.events.reconnecting();
+    void this.#reconnect();
+  }
+
+  async #reconnect(): Promise<void> {
+    for (const delayMs of RECONNECT_DELAYS_MS) {
+      await new Promise((r) => window.setTimeout(r, delayMs));
+      if (this.#closedByClient) return;
+      try {
+        const connected = await this.#attempt(this.#connectionId ?? undefined);
+        this.#connectionId = connected.connection.connectionId;
+        this.#options.events.reconnected(connected);
+        return;
+      } catch (error) {
+        if (error instanceof OTError && error.name === 'OT_AUTHENTICATION_ERROR') break;
+      }
+    }
+    if (!this.#closedByClient) this.#options.events.closed('networkDisconnected');
+  }
+
+  #startPing(): void {
+    window.clearInterval(this.#pingTimer);
+    this.#pingTimer = window.setInterval(() => this.send({ type: 'ping' }), PING_INTERVAL_MS);
+  }
+
+  #failPending(): void {
+    for (const [rid, pending] of this.#pending) {
+      window.clearTimeout(pending.timer);
+      pending.reject(new OTError({ name: 'OT_NOT_CONNECTED', message: 'The connection to the session was lost.' }));
+      this.#pending.delete(rid);
+    }
+  }
+}
+
+const KNOWN_NAMES = new Set([
+  'OT_AUTHENTICATION_ERROR',
+  'OT_INVALID_SESSION_ID',
+  'OT_CONNECT_FAILED',
+  'OT_NOT_CONNECTED',
+  'OT_INVALID_PARAMETER',
+  'OT_PERMISSION_DENIED',
+  'OT_STREAM_NOT_FOUND',
+]);
+
+function serverError(error: { code: number; name: string; message: string }): OTError {
+  const name = KNOWN_NAMES.has(error.name) ? (error.name as OTError['name']) : 'OT_UNEXPECTED_SERVER_RESPONSE';
+  return new OTError({ name, message: error.message, code: error.code });
+}

@@ -1,0 +1,103 @@
+/** Records one MediaStream as WebM with MediaRecorder and uploads it in ~1 s chunks while recording. */
+import type { ArchiveInfo, FinishUploadBody } from '../emulator/realtime/protocol';
+import { ChunkUploader, type UploadTarget } from './upload';
+
+const TIMESLICE_MS = 1000;
+const VIDEO_BITS_PER_SECOND = 1_000_000;
+
+const VIDEO_TYPES = ['video/webm;codecs=vp8,opus', 'video/webm;codecs=vp8', 'video/webm'];
+const AUDIO_TYPES = ['audio/webm;codecs=opus', 'audio/webm'];
+
+function pickMimeType(hasVideo: boolean): string | undefined {
+  const candidates = hasVideo ? VIDEO_TYPES : AUDIO_TYPES;
+  return candidates.find((type) => MediaRecorder.isTypeSupported(type));
+}
+
+export interface RecorderOptions {
+  archive: ArchiveInfo;
+  media: MediaStream;
+  upload: UploadTarget;
+  /** continue an upload another client began (composed takeover) instead of starting at chunk 0 */
+  resume?: boolean;
+}
+
+export class StreamRecorder {
+  readonly #archive: ArchiveInfo;
+  readonly #uploader: ChunkUploader;
+  readonly #recorder: MediaRecorder | null;
+  readonly #ready: Promise<void>;
+  #startedAt = 0;
+  #stopping: Promise<void> | null = null;
+
+  constructor(options: RecorderOptions) {
+    this.#archive = options.archive;
+    this.#uploader = new ChunkUploader(options.upload);
+    // The archive's hasAudio/hasVideo decide what goes into the file, whatever the stream carries.
+    const tracks = options.media
+      .getTracks()
+      .filter((t) => t.readyState === 'live')
+      .filter((t) => (t.kind === 'audio' ? options.archive.hasAudio : options.archive.hasVideo));
+    const hasVideo = tracks.some((t) => t.kind === 'video');
+    const mimeType = pickMimeType(hasVideo);
+    this.#recorder =
+      tracks.length === 0 || mimeType === undefined
+        ? null
+        : new MediaRecorder(new MediaStream(tracks), { mimeType, videoBitsPerSecond: VIDEO_BITS_PER_SECOND });
+    this.#ready = options.resume ? this.#uploader.resume().catch(() => undefined) : Promise.resolve();
+  }
+
+  get recording(): boolean {
+    return this.#recorder?.state === 'recording';
+  }
+
+  get uploadedBytes(): number {
+    return this.#uploader.uploadedBytes;
+  }
+
+  async start(): Promise<void> {
+    const recorder = this.#recorder;
+    if (!recorder) return;
+    await this.#ready;
+    recorder.ondataavailable = (event: BlobEvent) => this.#uploader.push(event.data);
+    recorder.start(TIMESLICE_MS);
+    this.#startedAt = Date.now();
+  }
+
+  /** Stops recording, waits for the last chunk and every upload, then tells the emulator the file is complete. */
+  stop(note?: string): Promise<void> {
+    if (!this.#stopping) this.#stopping = this.#stop(note);
+    return this.#stopping;
+  }
+
+  /** The page is unloading: no time to wait for MediaRecorder's last chunk. */
+  abandon(note?: string): void {
+    if (this.#stopping) return;
+    this.#stopping = Promise.resolve();
+    if (this.#recorder && this.#recorder.state !== 'inactive') {
+      this.#recorder.ondataavailable = null;
+      this.#recorder.stop();
+    }
+    this.#uploader.abandon(this.#finishBody(note));
+  }
+
+  async #stop(note: string | undefined): Promise<void> {
+    const recorder = this.#recorder;
+    if (!recorder) return;
+    if (recorder.state !== 'inactive') {
+      const stopped = new Promise<void>((resolve) => recorder.addEventListener('stop', () => resolve(), { once: true }));
+      recorder.stop();
+      await stopped;
+    }
+    await this.#uploader.finish(this.#finishBody(note));
+  }
+
+  #finishBody(note: string | undefined): FinishUploadBody {
+    const started = this.#startedAt || Date.now();
+    const body: FinishUploadBody = {
+      startTimeOffset: Math.max(0, started - this.#archive.createdAt),
+      stopTimeOffset: Math.max(0, Date.now() - this.#archive.createdAt),
+    };
+    if (note) body.note = note;
+    return body;
+  }
+}
