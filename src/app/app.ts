@@ -1,0 +1,100 @@
+/** createApp builds the Express app from its dependencies and never listens (server.ts does). */
+import compression from 'compression';
+import express, { type Express, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { OpenTok } from '../sdk';
+import { createArchivingHandlers } from './archiving/handlers';
+import type { AppConfig } from './config';
+import { createContentSecurity } from './content-security';
+import { createCsrf } from './csrf';
+import { createErrorHandler, notFound } from './errors';
+import { createHelloWorldPage } from './hello-world/handlers';
+import { createHostAuth } from './host-auth';
+import { createHealthCheck, landingPage } from './landing';
+import { BOOTSTRAP_DIST, OPENTOK_CLIENT_DIST, PUBLIC_DIR, VIEWS_DIR } from './paths';
+import { createRequestLogging } from './request-logging';
+import { createRoutes } from './routes';
+import { createSessionStore } from './session-store';
+
+/** The part of the local emulator the app mounts; it must come before the app's own middleware. */
+export interface EmulatorMount {
+  basePath: string;
+  router: RequestHandler;
+  /** Absolute URL of the mounted emulator, reported by /healthz. */
+  url?: string;
+}
+
+export interface AppDeps {
+  config: AppConfig;
+  logger: Logger;
+  /** The SDK client, already pointed at the platform (or at the emulator in local mode). */
+  opentok: OpenTok;
+  emulator?: EmulatorMount;
+}
+
+const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
+export function createApp({ config, logger, opentok, emulator }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('views', VIEWS_DIR);
+  app.set('view engine', 'ejs');
+
+  if (emulator) app.use(emulator.basePath, emulator.router);
+
+  const otClientScript = config.mode === 'local' ? '/js/ot-local.js' : '/vendor/opentok/opentok.min.js';
+  // Before everything else, so that even an error page rendered for a static or body error has its locals.
+  app.use((req, res, next) => {
+    res.locals.mode = config.mode;
+    res.locals.otClientScript = otClientScript;
+    res.locals.emulatorPath = emulator?.basePath ?? '/emulator';
+    res.locals.csrfToken = '';
+    res.locals.path = req.path;
+    res.locals.hostPasswordSet = Boolean(config.hostPassword);
+    next();
+  });
+
+  app.use(createRequestLogging(logger));
+  app.use(createContentSecurity(config.mode));
+  app.use(compression());
+
+  // Vendor files change only with a dependency upgrade, so browsers may keep them for a year without asking.
+  app.use('/vendor/bootstrap', express.static(BOOTSTRAP_DIST, { immutable: true, maxAge: YEAR_MS }));
+  app.use(
+    '/vendor/opentok',
+    express.static(OPENTOK_CLIENT_DIST, {
+      immutable: true,
+      maxAge: YEAR_MS,
+      // opentok.min.js contains non-ASCII literals; without a charset some browsers decode it as Latin-1.
+      setHeaders: (res, filePath) => {
+        if (filePath.endsWith('.js')) res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+      },
+    }),
+  );
+  // The app's own scripts are not fingerprinted: a short cache plus ETag revalidation keeps edits visible.
+  app.use(express.static(PUBLIC_DIR, { maxAge: 60 * 60 * 1000 }));
+
+  app.use(express.json({ limit: '16kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '16kb' }));
+
+  const archiveSessions = createSessionStore(
+    async () => (await opentok.createSession({ mediaMode: 'routed' })).sessionId,
+  );
+  const helloWorldSessions = createSessionStore(
+    async () => (await opentok.createSession({ mediaMode: 'routed' })).sessionId,
+  );
+
+  app.use(
+    createRoutes({
+      landing: landingPage,
+      health: createHealthCheck(config.mode, emulator?.url),
+      helloWorld: createHelloWorldPage({ opentok, mode: config.mode, sessions: helloWorldSessions }),
+      archiving: createArchivingHandlers({ opentok, mode: config.mode, sessions: archiveSessions }),
+      csrf: createCsrf(),
+      hostAuth: createHostAuth(config.hostPassword),
+    }),
+  );
+  app.use(notFound);
+  app.use(createErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,202 @@
+/** The archiving demo: host and participant views, start/stop, history, download and delete. */
+import type { Request, RequestHandler } from 'express';
+import { ArchiveError, type Archive, type OpenTok } from '../../sdk';
+import type { AppMode } from '../config';
+import { HttpError } from '../errors';
+import { serializePageData } from '../page-data';
+import type { SessionStore } from '../session-store';
+import { ARCHIVES_PER_PAGE, buildHistoryPage, parsePageNumber } from './history-view';
+import { parseStartOptions } from './start-options';
+
+export interface ArchivingDeps {
+  opentok: OpenTok;
+  mode: AppMode;
+  /** The one routed session every host and participant joins. */
+  sessions: SessionStore;
+}
+
+export interface ArchivingHandlers {
+  hostPage: RequestHandler;
+  participantPage: RequestHandler;
+  historyPage: RequestHandler;
+  historyJson: RequestHandler;
+  start: RequestHandler;
+  stop: RequestHandler;
+  download: RequestHandler;
+  remove: RequestHandler;
+}
+
+/** What the browser learns about an archive: no download URL or password, which the platform also returns. */
+export interface ArchiveSummary {
+  id: string;
+  name: string | null;
+  status: Archive['status'];
+  sessionId: string;
+  outputMode: Archive['outputMode'];
+  hasAudio: boolean;
+  hasVideo: boolean;
+  createdAt: number;
+}
+
+const ARCHIVE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+const RECORDING: ReadonlySet<string> = new Set(['started', 'paused']);
+
+export function createArchivingHandlers({ opentok, mode, sessions }: ArchivingDeps): ArchivingHandlers {
+  /** Both views share the session; only the token role differs. */
+  const renderVideoPage = (view: 'host' | 'participant', role: 'moderator' | 'publisher'): RequestHandler => {
+    return async (_req, res) => {
+      const sessionId = await sessions.getSessionId();
+      const token = opentok.generateToken(sessionId, { role });
+      // The archiveStarted event may come late or not at all for a page opened mid-recording, so the
+      // page starts from what the platform reports now.
+      const recording = await findRecording(opentok, sessionId);
+      res.render(view, {
+        title: view === 'host' ? 'Archiving — host' : 'Archiving — participant',
+        pageData: serializePageData({ apiKey: opentok.apiKey, sessionId, token, mode, recording }),
+        recording,
+      });
+    };
+  };
+
+  return {
+    hostPage: renderVideoPage('host', 'moderator'),
+    // Participants publish and subscribe but cannot moderate (the seed handed out moderator tokens).
+    participantPage: renderVideoPage('participant', 'publisher'),
+
+    historyPage: async (req, res) => {
+      const history = await loadHistory(opentok, parsePageNumber(req.query.page));
+      res.render('history', { title: 'Archive history', history });
+    },
+
+    historyJson: async (req, res) => {
+      const history = await loadHistory(opentok, parsePageNumber(req.query.page));
+      res.set('Cache-Control', 'no-store');
+      res.json({
+        page: history.page,
+        lastPage: history.lastPage,
+        total: history.total,
+        isPending: history.isPending,
+        archives: history.rows,
+      });
+    },
+
+    start: async (req, res) => {
+      const options = parseStartOptions(req.body, isFormRequest(req));
+      const sessionId = await sessions.getSessionId();
+      const archive = await opentok.archives.create(sessionId, options).catch((error: unknown) => {
+        throw explainStartFailure(error);
+      });
+      res.json(summarize(archive));
+    },
+
+    stop: async (req, res) => {
+      const archive = await opentok.archives.stopById(readArchiveId(req));
+      res.json(summarize(archive));
+    },
+
+    download: async (req, res) => {
+      const archive = await opentok.archives.find(readArchiveId(req));
+      if (archive.status === 'available' && archive.url) {
+        // The platform's URL is signed and expires after ten minutes, so it is fetched on every click.
+        res.redirect(302, archive.url);
+        return;
+      }
+      throw new HttpError({ status: 409, message: explainUnavailable(archive) });
+    },
+
+    remove: async (req, res) => {
+      const archiveId = readArchiveId(req);
+      const body: unknown = req.body;
+      const page = parsePageNumber(
+        typeof body === 'object' && body !== null ? (body as { page?: unknown }).page : undefined,
+      );
+      await opentok.archives.deleteById(archiveId);
+      res.redirect(303, `/history?page=${page}`);
+    },
+  };
+}
+
+async function loadHistory(opentok: OpenTok, page: number) {
+  const offset = (page - 1) * ARCHIVES_PER_PAGE;
+  const list = await opentok.archives.all({ offset, count: ARCHIVES_PER_PAGE });
+  return buildHistoryPage({ page, total: list.total, items: list.items });
+}
+
+async function findRecording(
+  opentok: OpenTok,
+  sessionId: string,
+): Promise<{ id: string; name: string | null } | null> {
+  const list = await opentok.archives.all({ sessionId, count: 10 });
+  const running = list.items.find((archive) => RECORDING.has(archive.status));
+  return running ? { id: running.id, name: running.name ?? null } : null;
+}
+
+function summarize(archive: Archive): ArchiveSummary {
+  return {
+    id: archive.id,
+    name: archive.name ?? null,
+    status: archive.status,
+    sessionId: archive.sessionId,
+    outputMode: archive.outputMode,
+    hasAudio: archive.hasAudio,
+    hasVideo: archive.hasVideo,
+    createdAt: archive.createdAt,
+  };
+}
+
+function readArchiveId(req: Request): string {
+  const id = req.params.archiveId;
+  if (typeof id !== 'string' || !ARCHIVE_ID.test(id)) {
+    throw new HttpError({
+      status: 400,
+      message: 'That is not a valid archive ID. Pick the archive from the history page.',
+    });
+  }
+  return id;
+}
+
+function isFormRequest(req: Request): boolean {
+  return Boolean(req.is('application/x-www-form-urlencoded'));
+}
+
+function explainUnavailable(archive: Archive): string {
+  switch (archive.status) {
+    case 'started':
+    case 'paused':
+      return 'This archive is still recording. Stop it from the host view, then download it once it is available.';
+    case 'stopped':
+      return 'This archive is still being processed. Try again in a minute.';
+    case 'uploaded':
+      return 'This archive was uploaded to your project’s own storage (S3 or Azure); download it from there.';
+    case 'expired':
+      return 'This archive has expired: the platform keeps recordings for download for 72 hours.';
+    case 'failed':
+      return 'This recording failed, so there is nothing to download.';
+    default:
+      return `This archive cannot be downloaded (status: ${archive.status}).`;
+  }
+}
+
+/**
+ * The options were validated above, so a 400 on start means the platform's "no clients connected" case
+ * and a 409 a recording already running (reference §5.5); both deserve words the host can act on.
+ */
+function explainStartFailure(error: unknown): unknown {
+  if (!(error instanceof ArchiveError)) return error;
+  if (error.status === 400) {
+    return new HttpError({
+      status: 400,
+      message:
+        'Nobody is publishing yet: the platform records only sessions with a connected client. Wait until your camera shows (or a participant joins), then start again.',
+      cause: error,
+    });
+  }
+  if (error.status === 409) {
+    return new HttpError({
+      status: 409,
+      message: 'This session is already being recorded. Stop the running archive before starting another.',
+      cause: error,
+    });
+  }
+  return error;
+}

@@ -1,0 +1,102 @@
+/** View-models for the history page and its JSON refresh: what the template and script show, nothing more. */
+import type { Archive } from '../../sdk';
+
+export const ARCHIVES_PER_PAGE = 5;
+
+export interface ArchiveRow {
+  id: string;
+  name: string;
+  status: Archive['status'];
+  /** ISO 8601; the browser formats it in the viewer's locale and time zone. */
+  createdAt: string;
+  durationText: string;
+  sizeText: string;
+  outputMode: Archive['outputMode'];
+  canDownload: boolean;
+  canDelete: boolean;
+  /** The status will still change (started, paused, stopped), so the page keeps polling. */
+  isPending: boolean;
+}
+
+export interface HistoryPage {
+  page: number;
+  lastPage: number;
+  total: number;
+  rows: ArchiveRow[];
+  /** Newer archives exist (page > 1 and not past the end). */
+  newerPage?: number;
+  olderPage?: number;
+  /** The requested page lies past the last archive. */
+  isPastEnd: boolean;
+  isPending: boolean;
+}
+
+// Reference §5.4: the platform deletes only available, uploaded (and already deleted) archives.
+const DELETABLE: ReadonlySet<string> = new Set(['available', 'uploaded', 'deleted']);
+const PENDING: ReadonlySet<string> = new Set(['started', 'paused', 'stopped']);
+
+/** A page value that is not a positive integer means page 1. */
+export function parsePageNumber(value: unknown): number {
+  if (typeof value !== 'string' || !/^\d{1,9}$/.test(value)) return 1;
+  const page = Number(value);
+  return page >= 1 ? page : 1;
+}
+
+export function toArchiveRow(archive: Archive): ArchiveRow {
+  return {
+    id: archive.id,
+    name: archive.name ? archive.name : 'Untitled',
+    status: archive.status,
+    createdAt: new Date(archive.createdAt).toISOString(),
+    durationText: formatDuration(archive.duration),
+    sizeText: formatSize(archive.size),
+    outputMode: archive.outputMode,
+    canDownload: archive.status === 'available' && Boolean(archive.url),
+    canDelete: DELETABLE.has(archive.status),
+    isPending: PENDING.has(archive.status),
+  };
+}
+
+export function buildHistoryPage(input: {
+  page: number;
+  total: number;
+  items: readonly Archive[];
+}): HistoryPage {
+  const lastPage = Math.max(1, Math.ceil(input.total / ARCHIVES_PER_PAGE));
+  const rows = input.items.map(toArchiveRow);
+  const isPastEnd = input.page > lastPage;
+  return {
+    page: input.page,
+    lastPage,
+    total: input.total,
+    rows,
+    newerPage: input.page > 1 && !isPastEnd ? input.page - 1 : undefined,
+    olderPage: input.page < lastPage ? input.page + 1 : undefined,
+    isPastEnd,
+    isPending: rows.some((row) => row.isPending),
+  };
+}
+
+/** Seconds as "4 min 05 s" (or "42 s" under a minute). */
+export function formatDuration(seconds: number): string {
+  const total = Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds) : 0;
+  const minutes = Math.floor(total / 60);
+  const rest = total % 60;
+  if (minutes === 0) return `${rest} s`;
+  return `${minutes} min ${String(rest).padStart(2, '0')} s`;
+}
+
+/** Bytes in decimal units, one decimal from kB on: "0 B", "812 B", "8.3 MB". */
+export function formatSize(bytes: number): string {
+  const value = Number.isFinite(bytes) && bytes > 0 ? bytes : 0;
+  if (value < 1000) return `${value} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let scaled = value;
+  let unit = 'B';
+  for (const next of units) {
+    if (scaled < 1000) break;
+    scaled /= 1000;
+    unit = next;
+  }
+  return `${scaled.toFixed(1)} ${unit}`;
+}

@@ -1,0 +1,156 @@
+/** The app's error model and its single error handler: HTML pages for pages, JSON for scripts. */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ArchiveError, ArgumentError, AuthenticationError, OpenTokError, RequestError } from '../sdk';
+
+/** A failure the app itself detects (bad input, unknown page, archive not downloadable), with its status. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  readonly status: number;
+  constructor(init: { status: number; message: string; cause?: unknown }) {
+    super(init.message, { cause: init.cause });
+    this.status = init.status;
+  }
+}
+
+export interface HttpFailure {
+  status: number;
+  /** Safe to show to the user: never contains a credential. */
+  message: string;
+  title: string;
+}
+
+const PLATFORM_UNREACHABLE =
+  'The video platform could not be reached. Check your network connection (and OPENTOK_API_URL if you set it), then try again.';
+
+/** Translates any thrown value into what the user sees. Statuses come from error classes, never from messages. */
+export function describeFailure(err: unknown): HttpFailure {
+  if (err instanceof HttpError)
+    return { status: err.status, message: err.message, title: titleFor(err.status) };
+  if (err instanceof ArgumentError) return { status: 400, message: err.message, title: 'Invalid request' };
+  if (err instanceof ArchiveError) {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
+    return { status, message: err.message, title: titleFor(status) };
+  }
+  if (err instanceof AuthenticationError) {
+    return {
+      status: 502,
+      message:
+        "The platform rejected the app's credentials — check API_KEY/API_SECRET (or VONAGE_APPLICATION_ID and its private key).",
+      title: 'Platform credentials rejected',
+    };
+  }
+  if (err instanceof RequestError) {
+    if (isTimeout(err)) {
+      return {
+        status: 504,
+        message: 'The video platform did not answer in time. Try again in a moment.',
+        title: 'Platform timeout',
+      };
+    }
+    if (err.status === undefined)
+      return { status: 503, message: PLATFORM_UNREACHABLE, title: 'Platform unreachable' };
+    return {
+      status: 502,
+      message: `The video platform answered with an error (HTTP ${err.status}). Try again in a moment.`,
+      title: 'Platform error',
+    };
+  }
+  if (err instanceof OpenTokError) {
+    return {
+      status: 502,
+      message: 'The video platform answered in an unexpected way.',
+      title: 'Platform error',
+    };
+  }
+  const bodyError = readBodyParserError(err);
+  if (bodyError) return bodyError;
+  return { status: 500, message: 'Something went wrong on our side. Try again.', title: 'Server error' };
+}
+
+/** The one four-argument handler: every error reaches the user through here. */
+export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const failure = describeFailure(err);
+    if (failure.status >= 500) {
+      // Only name, message and status: SDK errors may carry platform bodies we need not copy into logs.
+      logger.error({ err: summarize(err), method: req.method, url: req.originalUrl }, 'request failed');
+    }
+    res.status(failure.status);
+    if (failure.status === 401) res.set('WWW-Authenticate', 'Basic realm="Archiving host", charset="UTF-8"');
+    res.format({
+      html: () =>
+        res.render('error', { title: failure.title, message: failure.message, status: failure.status }),
+      json: () => res.json({ error: { message: failure.message } }),
+      default: () => res.json({ error: { message: failure.message } }),
+    });
+  };
+}
+
+/** Anything no route claimed. */
+export const notFound: RequestHandler = (_req, _res, next) => {
+  next(
+    new HttpError({ status: 404, message: 'There is no page at this address. Start from the home page.' }),
+  );
+};
+
+/** GET (or any other verb) on a route that only accepts POST. */
+export const methodNotAllowed: RequestHandler = (_req, res, next) => {
+  res.set('Allow', 'POST');
+  next(
+    new HttpError({ status: 405, message: 'This address only accepts POST requests from the app’s pages.' }),
+  );
+};
+
+function titleFor(status: number): string {
+  switch (status) {
+    case 400:
+      return 'Invalid request';
+    case 401:
+      return 'Password required';
+    case 403:
+      return 'Request refused';
+    case 404:
+      return 'Not found';
+    case 405:
+      return 'Method not allowed';
+    case 409:
+      return 'Not possible right now';
+    default:
+      return status >= 500 ? 'Server error' : 'Request failed';
+  }
+}
+
+function isTimeout(err: RequestError): boolean {
+  // The SDK aborts slow requests with AbortSignal.timeout() and keeps the abort error as the cause.
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    if (current.name === 'TimeoutError' || current.name === 'AbortError') return true;
+    current = current.cause;
+  }
+  return false;
+}
+
+function readBodyParserError(err: unknown): HttpFailure | undefined {
+  // body-parser marks its errors with a `type` such as 'entity.parse.failed' and a 4xx `status`.
+  if (typeof err !== 'object' || err === null || !('type' in err) || !('status' in err)) return undefined;
+  const { type, status } = err as { type: unknown; status: unknown };
+  if (typeof type !== 'string' || !type.startsWith('entity.') || typeof status !== 'number') return undefined;
+  const message =
+    status === 413
+      ? 'The request body is too large.'
+      : 'The request body could not be read: send JSON or a form.';
+  return { status, message, title: titleFor(status) };
+}
+
+function summarize(err: unknown): { name: string; message: string; status?: number } {
+  if (err instanceof Error) {
+    const status = 'status' in err && typeof err.status === 'number' ? err.status : undefined;
+    return { name: err.name, message: err.message, status };
+  }
+  return { name: 'NonError', message: String(err) };
+}

@@ -1,0 +1,41 @@
+/** The app's whole route table. State changes are POST only; their GET is answered 405. */
+import { Router, type RequestHandler } from 'express';
+import type { ArchivingHandlers } from './archiving/handlers';
+import type { Csrf } from './csrf';
+import { methodNotAllowed } from './errors';
+
+export interface RouteHandlers {
+  landing: RequestHandler;
+  health: RequestHandler;
+  helloWorld: RequestHandler;
+  archiving: ArchivingHandlers;
+  csrf: Csrf;
+  /** HOST_PASSWORD gate; passes everything when no password is set. */
+  hostAuth: RequestHandler;
+}
+
+export function createRoutes({
+  landing,
+  health,
+  helloWorld,
+  archiving: a,
+  csrf,
+  hostAuth,
+}: RouteHandlers): Router {
+  const router = Router();
+  router.get('/healthz', health);
+
+  router.get('/', csrf.issue, landing);
+  router.get('/hello-world', csrf.issue, helloWorld);
+
+  router.get('/host', hostAuth, csrf.issue, a.hostPage);
+  router.get('/participant', csrf.issue, a.participantPage);
+  router.get('/history', csrf.issue, a.historyPage);
+  router.get('/history.json', a.historyJson);
+  router.get('/download/:archiveId', a.download);
+
+  router.route('/start').post(hostAuth, csrf.verify, a.start).all(methodNotAllowed);
+  router.route('/stop/:archiveId').post(hostAuth, csrf.verify, a.stop).all(methodNotAllowed);
+  router.route('/delete/:archiveId').post(hostAuth, csrf.verify, a.remove).all(methodNotAllowed);
+  return router;
+}
