@@ -131,15 +131,18 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.emit('streamCreated', createEvent('streamCreated', this, { stream }));
   }
 
-  /** Called by Session when the stream ends; the default action (not prevented) destroys the publisher. */
-  detachStream(reason: string): void {
+  /**
+   * Called by Session when the stream ends; the default action (not prevented) destroys the publisher.
+   * `keep` is for a stream lost in a reconnect that the session publishes again at once.
+   */
+  detachStream(reason: string, keep = false): void {
     const stream = this.stream;
     if (!stream) return;
     this.stream = undefined;
     this.session = undefined;
-    const event = createEvent('streamDestroyed', this, { stream, reason }, true);
+    const event = createEvent('streamDestroyed', this, { stream, reason }, !keep);
     this.emit('streamDestroyed', event);
-    if (!event.isDefaultPrevented()) this.destroy();
+    if (!keep && !event.isDefaultPrevented()) this.destroy();
   }
 
   async #acquire(): Promise<MediaStream> {

@@ -44,6 +44,8 @@ export class RealtimeChannel {
   #nextRid = 1;
   readonly #pending = new Map<number, { resolve: (ack: AckMessage) => void; reject: (e: Error) => void; timer: number }>();
   #connectionId: string | null = null;
+  /** proves on a resume that this is the client the connection belongs to */
+  #uploadKey: string | null = null;
   #closedByClient = false;
   #serverError: { code: number; name: string; message: string } | null = null;
   #pingTimer: number | undefined;
@@ -60,6 +62,7 @@ export class RealtimeChannel {
   open(): Promise<ConnectedMessage> {
     return this.#attempt(undefined).then((connected) => {
       this.#connectionId = connected.connection.connectionId;
+      this.#uploadKey = connected.uploadKey;
       return connected;
     });
   }
@@ -115,7 +118,10 @@ export class RealtimeChannel {
 
       socket.onopen = () => {
         const connect: ConnectMessage = { type: 'connect', ...this.#options.connect };
-        if (resumeConnectionId) connect.resumeConnectionId = resumeConnectionId;
+        if (resumeConnectionId) {
+          connect.resumeConnectionId = resumeConnectionId;
+          if (this.#uploadKey) connect.resumeKey = this.#uploadKey;
+        }
         socket.send(JSON.stringify(connect));
       };
       socket.onmessage = (event: MessageEvent) => {
@@ -209,6 +215,7 @@ export class RealtimeChannel {
       try {
         const connected = await this.#attempt(this.#connectionId ?? undefined);
         this.#connectionId = connected.connection.connectionId;
+        this.#uploadKey = connected.uploadKey;
         this.#options.events.reconnected(connected);
         return;
       } catch (error) {

@@ -399,9 +399,23 @@ export class Session extends EventEmitter<SessionEvents> {
       }
     }
 
+    if (reconnect && connected.resumed === false) this.#republishAfterLostConnection();
+
     const archive = connected.archive;
     if (archive && archive.id !== this.#archive?.id) this.#onArchiveStarted(archive);
     else if (!archive && this.#archive && reconnect) this.#onArchiveStopped(this.#archive);
+  }
+
+  /**
+   * The emulator could not resume the old connection (it timed out while the network was away), so the
+   * others saw this client's streams end: publish them again as new streams.
+   */
+  #republishAfterLostConnection(): void {
+    const publishers = [...this.#publishers.entries()];
+    for (const [streamId] of publishers) this.#endOwnStream(streamId, 'networkDisconnected', true, true);
+    for (const [, publisher] of publishers) {
+      this.#publish(publisher).catch((error: unknown) => console.warn('OT: could not publish again after reconnecting', error));
+    }
   }
 
   #onMessage(message: ServerMessage): void {
@@ -549,7 +563,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /** Ends one of this client's own streams: peers closed, recording finished, publisher told. */
-  #endOwnStream(streamId: string, reason: string, finishRecording = true): void {
+  #endOwnStream(streamId: string, reason: string, finishRecording = true, keepPublisher = false): void {
     const publisher = this.#publishers.get(streamId);
     this.#publishers.delete(streamId);
     this.#streams.delete(streamId);
@@ -562,7 +576,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const recorder = this.#recorders.get(streamId);
     this.#recorders.delete(streamId);
     if (recorder && finishRecording) void recorder.stop();
-    publisher?.detachStream(reason);
+    publisher?.detachStream(reason, keepPublisher);
   }
 
   #emitSignal(fromId: string | null, signalType: string | undefined, data: string | undefined): void {

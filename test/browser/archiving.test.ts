@@ -1,0 +1,170 @@
+/**
+ * Recording in local mode, end to end in Chromium: host and participants publish, the host starts and stops
+ * an archive, the history page lists it as available, the download is real media of about the recorded
+ * length, and delete removes it. Individual and composed output.
+ */
+import { unzipSync, strFromU8 } from 'fflate';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './helpers/chromium';
+import { startLocalApp, type LocalApp } from './helpers/local-app';
+import { measurePlayback, waitForPlayingVideos } from './helpers/page-checks';
+
+const EBML_MAGIC = [0x1a, 0x45, 0xdf, 0xa3];
+const RECORD_MS = 4000;
+
+let app: LocalApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startLocalApp();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+function startsWithEbml(bytes: Uint8Array): boolean {
+  return EBML_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+async function openVideoPage(context: BrowserContext, path: '/host' | '/participant'): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${app.url}${path}`);
+  await waitForPlayingVideos(page, '#publisher', 1);
+  return page;
+}
+
+async function expectIndicator(page: Page, recording: boolean): Promise<void> {
+  await page.locator(`#recording-indicator[data-recording="${recording}"]`).waitFor({ timeout: 15_000 });
+  const text = await page.locator('#recording-indicator').innerText();
+  expect(text).toMatch(recording ? /recording/i : /not recording/i);
+}
+
+async function startArchive(host: Page, name: string, outputMode: 'composed' | 'individual'): Promise<void> {
+  await host.fill('#archive-form input[name=name]', name);
+  await host.selectOption('#archive-form select[name=outputMode]', outputMode);
+  await host.click('#start-archive');
+}
+
+/** Reloads the history page until the named archive is available; returns its row's archive id. */
+async function waitForAvailable(page: Page, name: string, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.goto(`${app.url}/history`);
+    const row = page.locator('table#archives tbody tr[data-archive-id]', { hasText: name });
+    if ((await row.count()) === 1 && (await row.getAttribute('data-status')) === 'available') {
+      return (await row.getAttribute('data-archive-id')) as string;
+    }
+    if (Date.now() > deadline) throw new Error(`archive "${name}" did not become available in ${timeoutMs} ms`);
+    await page.waitForTimeout(500);
+  }
+}
+
+async function download(page: Page, archiveId: string): Promise<{ bytes: Uint8Array; contentType: string }> {
+  const row = page.locator(`tr[data-archive-id="${archiveId}"]`);
+  const href = await row.locator('a.download-link').getAttribute('href');
+  expect(href).toBeTruthy();
+  const response = await page.request.get(new URL(href as string, app.url).toString());
+  expect(response.ok()).toBe(true);
+  return { bytes: new Uint8Array(await response.body()), contentType: response.headers()['content-type'] ?? '' };
+}
+
+async function deleteArchive(page: Page, archiveId: string): Promise<void> {
+  await page.locator(`tr[data-archive-id="${archiveId}"] form.delete-form button[type=submit]`).click();
+  await page.waitForLoadState('load');
+  await page.goto(`${app.url}/history`);
+  expect(await page.locator(`tr[data-archive-id="${archiveId}"]`).count()).toBe(0);
+}
+
+test('individual: indicator for everyone incl. a late joiner, a tab closed mid-recording keeps its part, zip of WebMs', async () => {
+  const context = await browser.newContext();
+  try {
+    const host = await openVideoPage(context, '/host');
+    const participant = await openVideoPage(context, '/participant');
+    await Promise.all([waitForPlayingVideos(host, '#subscribers', 1), waitForPlayingVideos(participant, '#subscribers', 1)]);
+
+    const name = `individual ${Date.now()}`;
+    await startArchive(host, name, 'individual');
+    await Promise.all([expectIndicator(host, true), expectIndicator(participant, true)]);
+    const startedAt = Date.now();
+
+    const late = await openVideoPage(context, '/participant');
+    await expectIndicator(late, true);
+    await waitForPlayingVideos(host, '#subscribers', 2);
+    // The late joiner leaves by closing its tab while the archive records.
+    await late.waitForTimeout(2500);
+    await late.close();
+    await host.waitForFunction(() => document.querySelectorAll('#subscribers video').length === 1, undefined, {
+      timeout: 15_000,
+    });
+
+    await host.waitForTimeout(Math.max(0, RECORD_MS - (Date.now() - startedAt)));
+    await host.click('#stop-archive');
+    const recordedMs = Date.now() - startedAt;
+    await Promise.all([expectIndicator(host, false), expectIndicator(participant, false)]);
+
+    const history = await context.newPage();
+    const archiveId = await waitForAvailable(history, name);
+    const { bytes, contentType } = await download(history, archiveId);
+    expect(contentType).toMatch(/zip/);
+
+    const entries = unzipSync(bytes);
+    const manifest = JSON.parse(strFromU8(entries[`${archiveId}.json`] as Uint8Array)) as {
+      files: Array<{ filename: string; startTimeOffset: number; stopTimeOffset: number; size: number }>;
+    };
+    // host, participant and the tab that was closed
+    expect(manifest.files).toHaveLength(3);
+    const lengths = manifest.files.map((f) => f.stopTimeOffset - f.startTimeOffset).sort((a, b) => a - b);
+    for (const file of manifest.files) {
+      const media = entries[file.filename];
+      expect(media).toBeDefined();
+      expect(startsWithEbml(media as Uint8Array)).toBe(true);
+      expect((media as Uint8Array).length).toBe(file.size);
+    }
+    // The two who stayed recorded about the whole archive; the closed tab about the time it was there.
+    expect(lengths[2]).toBeGreaterThan(recordedMs - 1500);
+    expect(lengths[2]).toBeLessThan(recordedMs + 1500);
+    expect(lengths[0]).toBeLessThan(recordedMs - 500);
+    expect(lengths[0]).toBeGreaterThan(1000);
+
+    await deleteArchive(history, archiveId);
+  } finally {
+    await context.close();
+  }
+});
+
+test('composed: one WebM mixing everyone that plays in the browser for about the recorded length', async () => {
+  const context = await browser.newContext();
+  try {
+    const host = await openVideoPage(context, '/host');
+    const participant = await openVideoPage(context, '/participant');
+    await Promise.all([waitForPlayingVideos(host, '#subscribers', 1), waitForPlayingVideos(participant, '#subscribers', 1)]);
+
+    const name = `composed ${Date.now()}`;
+    await startArchive(host, name, 'composed');
+    await Promise.all([expectIndicator(host, true), expectIndicator(participant, true)]);
+    const startedAt = Date.now();
+    await host.waitForTimeout(RECORD_MS);
+    await host.click('#stop-archive');
+    const recordedMs = Date.now() - startedAt;
+    await Promise.all([expectIndicator(host, false), expectIndicator(participant, false)]);
+
+    const history = await context.newPage();
+    const archiveId = await waitForAvailable(history, name);
+    const { bytes, contentType } = await download(history, archiveId);
+    expect(contentType).toMatch(/webm/);
+    expect(startsWithEbml(bytes)).toBe(true);
+
+    const href = await history.locator(`tr[data-archive-id="${archiveId}"] a.download-link`).getAttribute('href');
+    const playback = await measurePlayback(history, href as string);
+    expect(playback.videoWidth).toBe(640);
+    expect(playback.duration * 1000).toBeGreaterThan(recordedMs - 1500);
+    expect(playback.duration * 1000).toBeLessThan(recordedMs + 1500);
+
+    await deleteArchive(history, archiveId);
+  } finally {
+    await context.close();
+  }
+});

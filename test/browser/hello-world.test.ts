@@ -1,0 +1,59 @@
+/** Hello World in local mode: two tabs see each other's camera; a refused camera is explained in words. */
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './helpers/chromium';
+import { startLocalApp, type LocalApp } from './helpers/local-app';
+import { waitForPlayingVideos } from './helpers/page-checks';
+
+let app: LocalApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startLocalApp();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+test('two hello-world tabs see and keep seeing each other, and a closed tab disappears for the other', async () => {
+  const context = await browser.newContext();
+  try {
+    const first = await context.newPage();
+    await first.goto(`${app.url}/hello-world`);
+    await waitForPlayingVideos(first, '#publisher', 1);
+
+    const second = await context.newPage();
+    await second.goto(`${app.url}/hello-world`);
+    await Promise.all([
+      waitForPlayingVideos(first, '#subscribers', 1),
+      waitForPlayingVideos(second, '#subscribers', 1),
+    ]);
+    // Each sees exactly one other person: a stream shown twice would be a duplicate subscription.
+    expect(await first.locator('#subscribers video').count()).toBe(1);
+    expect(await second.locator('#subscribers video').count()).toBe(1);
+    await expect(first.locator('#alerts .alert').count()).resolves.toBe(0);
+
+    await second.close();
+    await first.waitForFunction(() => document.querySelectorAll('#subscribers video').length === 0, undefined, {
+      timeout: 15_000,
+    });
+  } finally {
+    await context.close();
+  }
+});
+
+test('a refused camera is reported in the page in words, and no broken video is left behind', async () => {
+  const refusing = await launchChromium({ grantMedia: false });
+  try {
+    const page = await refusing.newPage();
+    await page.goto(`${app.url}/hello-world`);
+    const alert = page.locator('#alerts .alert');
+    await alert.first().waitFor({ timeout: 15_000 });
+    await expect(alert.first().innerText()).resolves.toMatch(/camera or microphone access was refused/i);
+    expect(await page.locator('#publisher video').count()).toBe(0);
+  } finally {
+    await refusing.close();
+  }
+});

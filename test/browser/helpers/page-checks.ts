@@ -1,0 +1,55 @@
+/** Questions the browser tests ask a page: is a video really playing, what does the recording show. */
+import type { Page } from 'playwright-core';
+
+/**
+ * Resolves when `count` videos inside `selector` have a decoded frame (videoWidth > 0) and their
+ * currentTime moved forward over a short interval: frames are arriving, not just an element.
+ */
+export async function waitForPlayingVideos(page: Page, selector: string, count: number, timeoutMs = 30_000): Promise<void> {
+  await page.waitForFunction(
+    ({ selector, count }) => {
+      const videos = [...document.querySelectorAll<HTMLVideoElement>(`${selector} video`)].filter((v) => v.videoWidth > 0);
+      if (videos.length < count) return false;
+      const w = window as unknown as { __lastTimes?: Map<HTMLVideoElement, number> };
+      const last = (w.__lastTimes ??= new Map());
+      let advancing = 0;
+      for (const video of videos) {
+        const before = last.get(video);
+        if (before !== undefined && video.currentTime > before) advancing++;
+        last.set(video, video.currentTime);
+      }
+      return advancing >= count;
+    },
+    { selector, count },
+    { timeout: timeoutMs, polling: 250 },
+  );
+}
+
+/** Loads a media file into a <video> in the page and reports its real duration (MediaRecorder WebM has none in its header). */
+export async function measurePlayback(page: Page, url: string): Promise<{ duration: number; videoWidth: number }> {
+  return page.evaluate(async (src) => {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.preload = 'auto';
+    document.body.appendChild(video);
+    const loaded = new Promise<void>((resolve, reject) => {
+      video.onloadedmetadata = () => resolve();
+      video.onerror = () => reject(new Error(`the browser could not load ${src}: ${video.error?.message ?? ''}`));
+    });
+    video.src = src;
+    await loaded;
+    if (!Number.isFinite(video.duration)) {
+      // Seeking far past the end makes the browser scan the file and learn its duration.
+      const known = new Promise<void>((resolve) => {
+        video.ondurationchange = () => {
+          if (Number.isFinite(video.duration)) resolve();
+        };
+      });
+      video.currentTime = 1e6;
+      await Promise.race([known, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    const result = { duration: video.duration, videoWidth: video.videoWidth };
+    video.remove();
+    return result;
+  }, url);
+}
