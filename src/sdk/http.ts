@@ -56,17 +56,21 @@ function isJsonType(contentType: string): boolean {
   return /^application\/([\w.-]+\+)?json\b/i.test(contentType.trim());
 }
 
+// Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm (e.g. a test VM).
+function errorField(error: unknown, field: string): unknown {
+  return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[field] : undefined;
+}
+
 function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+  const name = errorField(error, 'name');
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 function networkCode(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  return typeof cause?.code === 'string'
-    ? cause.code
-    : error instanceof Error
-      ? error.message
-      : 'unknown error';
+  const code = errorField(errorField(error, 'cause'), 'code');
+  if (typeof code === 'string') return code;
+  const message = errorField(error, 'message');
+  return typeof message === 'string' ? message : 'unknown error';
 }
 
 /** Sends platform requests; the only place in the SDK that calls `fetch`. */

@@ -1,0 +1,533 @@
+/** Archives: request shapes, mapping of recorded bodies to Archive, validation, and §5.5 error mapping. */
+import {
+  ArchiveError,
+  ArgumentError,
+  AuthenticationError,
+  OpenTok,
+  OpenTokError,
+  RequestError,
+  type Archive,
+  type ArchiveCreateOptions,
+  type ArchiveListOptions,
+} from '../../src/sdk';
+import {
+  API_KEY,
+  API_SECRET,
+  fixture,
+  jsonFixture,
+  SESSION_ID,
+  startFakePlatform,
+  type FakePlatform,
+} from './fake-platform';
+
+const BASE = `/v2/project/${API_KEY}/archive`;
+const ARCHIVE_ID = 'f6e7ee58-d6cf-4a59-896b-6d56b158ec71';
+
+let platform: FakePlatform;
+let opentok: OpenTok;
+beforeAll(async () => {
+  platform = await startFakePlatform();
+  opentok = new OpenTok({ apiKey: API_KEY, apiSecret: API_SECRET, apiUrl: platform.url });
+});
+afterAll(() => platform.close());
+beforeEach(() => {
+  platform.requests.length = 0;
+});
+
+function lastRequest() {
+  const request = platform.requests.at(-1);
+  if (request === undefined) throw new Error('no request reached the platform');
+  return request;
+}
+
+describe('archives.create', () => {
+  const rows: Array<[string, ArchiveCreateOptions, Record<string, unknown>]> = [
+    ['no options', {}, { sessionId: SESSION_ID }],
+    ['a name', { name: 'ARCHIVE NAME' }, { sessionId: SESSION_ID, name: 'ARCHIVE NAME' }],
+    [
+      'every option of a composed archive',
+      {
+        name: 'n',
+        hasAudio: true,
+        hasVideo: false,
+        outputMode: 'composed',
+        resolution: '1280x720',
+        layout: { type: 'bestFit', screenshareType: 'pip' },
+        streamMode: 'manual',
+        multiArchiveTag: 'second',
+      },
+      {
+        sessionId: SESSION_ID,
+        name: 'n',
+        hasAudio: true,
+        hasVideo: false,
+        outputMode: 'composed',
+        resolution: '1280x720',
+        layout: { type: 'bestFit', screenshareType: 'pip' },
+        streamMode: 'manual',
+        multiArchiveTag: 'second',
+      },
+    ],
+    [
+      'a custom layout',
+      { layout: { type: 'custom', stylesheet: 'stream { width: 100% }' } },
+      { sessionId: SESSION_ID, layout: { type: 'custom', stylesheet: 'stream { width: 100% }' } },
+    ],
+    ['individual output', { outputMode: 'individual' }, { sessionId: SESSION_ID, outputMode: 'individual' }],
+  ];
+  it.each(rows)('%s: POST {P}/archive with only the given options in JSON', async (_label, options, body) => {
+    platform.respondWith(jsonFixture('archive-started-named.json'));
+    await opentok.archives.create(SESSION_ID, options);
+    const request = lastRequest();
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe(BASE);
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers.accept).toBe('application/json');
+    expect(JSON.parse(request.body)).toEqual(body);
+  });
+
+  it('maps the recorded start reply to a started Archive', async () => {
+    platform.respondWith(jsonFixture('archive-started-named.json'));
+    const archive = await opentok.archives.create(SESSION_ID, { name: 'ARCHIVE NAME' });
+    expect(archive).toMatchObject({
+      id: 'd7f4d2a3-da74-414d-868a-190532a835bc',
+      status: 'started',
+      name: 'ARCHIVE NAME',
+      sessionId: 'SESSIONID',
+      partnerId: '123456',
+      projectId: '123456',
+      createdAt: 1395193762293,
+      duration: 0,
+      size: 0,
+      url: null,
+      outputMode: 'composed',
+      hasAudio: true,
+      hasVideo: true,
+      streamMode: 'auto',
+      streams: [],
+    });
+  });
+
+  it('maps the current start reply (projectId, resolution, streamMode)', async () => {
+    platform.respondWith(jsonFixture('archive-started-current.json'));
+    const archive = await opentok.archives.create(SESSION_ID);
+    expect(archive).toMatchObject({
+      projectId: '234567',
+      resolution: '640x480',
+      streamMode: 'auto',
+      name: 'The archive name you supplied',
+      createdAt: 1384221730555,
+    });
+  });
+
+  it('maps an individual archive whose name is null', async () => {
+    platform.respondWith(jsonFixture('archive-started-individual.json'));
+    const archive = await opentok.archives.create(SESSION_ID, { outputMode: 'individual' });
+    expect(archive).toMatchObject({
+      outputMode: 'individual',
+      name: null,
+      partnerId: 'APIKEY',
+      resolution: undefined,
+    });
+  });
+});
+
+describe('archives.find', () => {
+  it('GET {P}/archive/{id} and maps an available archive, duration in seconds, createdAt in ms', async () => {
+    platform.respondWith(jsonFixture('archive-available.json'));
+    const archive = await opentok.archives.find(ARCHIVE_ID);
+    expect(lastRequest()).toMatchObject({ method: 'GET', url: `${BASE}/${ARCHIVE_ID}`, body: '' });
+    expect(archive).toMatchObject({
+      status: 'available',
+      duration: 62,
+      size: 8347554,
+      createdAt: 1395187836000,
+    });
+    expect(archive.url).toMatch(/^http:\/\/tokbox\.com\.archive2\.s3\.amazonaws\.com\/123456%2F/);
+  });
+
+  it('maps every field of the current archive object', async () => {
+    platform.respondWith(jsonFixture('archive-available-current.json'));
+    const archive = await opentok.archives.find('b67d02b5-c32e-4ea8-b82a-ba6c89edde59');
+    expect(archive).toMatchObject({
+      id: 'b67d02b5-c32e-4ea8-b82a-ba6c89edde59',
+      status: 'available',
+      name: '',
+      reason: 'user initiated',
+      projectId: '1234567',
+      partnerId: '1234567',
+      createdAt: 1622039724000,
+      updatedAt: 1622039794000,
+      size: 19262817,
+      duration: 66,
+      outputMode: 'composed',
+      hasAudio: true,
+      hasVideo: true,
+      sha256sum: '4l6MKdPeiCOnt1UaQWMBSovKcTrg+Co5eNsyUp7Q/Jo=',
+      password: '',
+      resolution: '640x480',
+      url: 'https://s3.eu-west-1.amazonaws.com/...',
+    });
+  });
+
+  it.each([
+    ['archive-expired.json', 'expired'],
+    ['archive-paused.json', 'paused'],
+  ])('%s has status %s and no url', async (name, status) => {
+    platform.respondWith(jsonFixture(name));
+    const archive = await opentok.archives.find(ARCHIVE_ID);
+    expect(archive.status).toBe(status);
+    expect(archive.url).toBeNull();
+  });
+
+  it('toJSON() returns the platform JSON, unknown properties included', async () => {
+    const wire = {
+      ...(JSON.parse(fixture('archive-stopped-current.json')) as object),
+      notarealproperty: 'x',
+    };
+    platform.respondWith({ status: 200, body: JSON.stringify(wire), contentType: 'application/json' });
+    const archive = await opentok.archives.find('e85741ce-d280-4efa-a3ba-93379a68be06');
+    expect(JSON.parse(JSON.stringify(archive))).toEqual(wire);
+  });
+
+  it('URL-encodes the archive ID in the path', async () => {
+    platform.respondWith(jsonFixture('archive-available.json'));
+    await opentok.archives.find('../session/create?x=1 #');
+    expect(lastRequest().url).toBe(`${BASE}/..%2Fsession%2Fcreate%3Fx%3D1%20%23`);
+  });
+
+  it('an archive with an unknown status is a RequestError, not a mistyped Archive', async () => {
+    platform.respondWith({
+      status: 200,
+      body: JSON.stringify({ id: 'a', status: 'pending', sessionId: 's', createdAt: 1 }),
+      contentType: 'application/json',
+    });
+    await expect(opentok.archives.find('a')).rejects.toThrow(/unknown archive status "pending"/);
+  });
+});
+
+describe('archives.all', () => {
+  const rows: Array<[string, ArchiveListOptions, string]> = [
+    ['no options: the platform default count of 50', {}, `${BASE}?count=50`],
+    ['offset and count', { offset: 3, count: 1000 }, `${BASE}?offset=3&count=1000`],
+    ['count 0', { count: 0 }, `${BASE}?count=0`],
+    ['a session filter', { sessionId: '2_MX4/x y' }, `${BASE}?count=50&sessionId=2_MX4%2Fx+y`],
+  ];
+  it.each(rows)('%s', async (_label, options, url) => {
+    platform.respondWith(jsonFixture('archive-list.json'));
+    await opentok.archives.all(options);
+    expect(lastRequest()).toMatchObject({ method: 'GET', url });
+  });
+
+  it('resolves to { total, items }: total is the count of all archives, not of the page', async () => {
+    platform.respondWith(jsonFixture('archive-list-offset3.json'));
+    const { total, items } = await opentok.archives.all({ offset: 3 });
+    expect(total).toBe(6);
+    expect(items.map((a) => a.name)).toEqual(['', 'showtime again', 'showtime']);
+    expect(items.map((a) => a.duration)).toEqual([544, 24, 1294]);
+  });
+
+  it('maps streamMode and streams of the current list', async () => {
+    platform.respondWith(jsonFixture('archive-list-current.json'));
+    const { total, items } = await opentok.archives.all();
+    expect(total).toBe(2);
+    expect(items.map((a) => [a.streamMode, a.streams, a.projectId])).toEqual([
+      ['manual', [], '123456'],
+      ['auto', [], '123456'],
+    ]);
+  });
+
+  it('a list reply of the wrong shape is a RequestError', async () => {
+    platform.respondWith({ status: 200, body: '[]', contentType: 'application/json' });
+    await expect(opentok.archives.all()).rejects.toThrow(RequestError);
+  });
+});
+
+describe('stop and delete', () => {
+  it('stopById: POST {P}/archive/{id}/stop without a body', async () => {
+    platform.respondWith(jsonFixture('archive-stopped.json'));
+    const archive = await opentok.archives.stopById('30b3ebf1-ba36-4f5b-8def-6f70d9986fe9');
+    expect(lastRequest()).toMatchObject({
+      method: 'POST',
+      url: `${BASE}/30b3ebf1-ba36-4f5b-8def-6f70d9986fe9/stop`,
+      body: '',
+    });
+    expect(archive.status).toBe('stopped');
+  });
+
+  it('deleteById: DELETE {P}/archive/{id}, 204 resolves to undefined', async () => {
+    platform.respondWith({ status: 204 });
+    await expect(opentok.archives.deleteById(ARCHIVE_ID)).resolves.toBeUndefined();
+    expect(lastRequest()).toMatchObject({ method: 'DELETE', url: `${BASE}/${ARCHIVE_ID}` });
+  });
+
+  it('any 2xx counts as success', async () => {
+    platform.respondWith({ status: 200, body: '' });
+    await expect(opentok.archives.deleteById(ARCHIVE_ID)).resolves.toBeUndefined();
+  });
+
+  it('Archive.stop() and Archive.delete() act on that archive', async () => {
+    platform.respondWith(jsonFixture('archive-started.json'));
+    const archive: Archive = await opentok.archives.create(SESSION_ID);
+    platform.respondWith(jsonFixture('archive-stopped.json'));
+    const stopped = await archive.stop();
+    expect(lastRequest().url).toBe(`${BASE}/${archive.id}/stop`);
+    expect([archive.status, stopped.status]).toEqual(['started', 'stopped']);
+    platform.respondWith({ status: 204 });
+    await stopped.delete();
+    expect(lastRequest()).toMatchObject({ method: 'DELETE', url: `${BASE}/${archive.id}` });
+  });
+});
+
+describe('validation before any request', () => {
+  const rows: Array<[string, () => Promise<unknown>, RegExp]> = [
+    ['empty session ID', () => opentok.archives.create(''), /sessionId must be a non-empty string/],
+    ['blank archive ID (find)', () => opentok.archives.find('  '), /archiveId must be a non-empty string/],
+    ['empty archive ID (stop)', () => opentok.archives.stopById(''), /archiveId must be a non-empty string/],
+    [
+      'empty archive ID (delete)',
+      () => opentok.archives.deleteById(''),
+      /archiveId must be a non-empty string/,
+    ],
+    [
+      'count above 1000',
+      () => opentok.archives.all({ count: 1001 }),
+      /count must be an integer from 0 to 1000/,
+    ],
+    ['negative count', () => opentok.archives.all({ count: -1 }), /count must be an integer from 0 to 1000/],
+    [
+      'fractional count',
+      () => opentok.archives.all({ count: 2.5 }),
+      /count must be an integer from 0 to 1000/,
+    ],
+    ['negative offset', () => opentok.archives.all({ offset: -1 }), /offset must be an integer from 0/],
+    [
+      'empty sessionId filter',
+      () => opentok.archives.all({ sessionId: '' }),
+      /sessionId must be a non-empty string/,
+    ],
+    [
+      'no audio and no video',
+      () => opentok.archives.create(SESSION_ID, { hasAudio: false, hasVideo: false }),
+      /hasAudio and hasVideo cannot both be false/,
+    ],
+    [
+      'resolution with individual output',
+      () => opentok.archives.create(SESSION_ID, { outputMode: 'individual', resolution: '1280x720' }),
+      /resolution is only allowed with outputMode 'composed'/,
+    ],
+    [
+      'layout with individual output',
+      () => opentok.archives.create(SESSION_ID, { outputMode: 'individual', layout: { type: 'pip' } }),
+      /layout is only allowed with outputMode 'composed'/,
+    ],
+    [
+      'unknown output mode',
+      () => opentok.archives.create(SESSION_ID, { outputMode: 'mixed' as never }),
+      /outputMode must be one of 'composed', 'individual'/,
+    ],
+    [
+      'unknown resolution',
+      () => opentok.archives.create(SESSION_ID, { resolution: '800x600' as never }),
+      /resolution must be one of '640x480', '1280x720'/,
+    ],
+    [
+      'custom layout without stylesheet',
+      () => opentok.archives.create(SESSION_ID, { layout: { type: 'custom' } }),
+      /layout.stylesheet/,
+    ],
+    [
+      'screenshareType without bestFit',
+      () => opentok.archives.create(SESSION_ID, { layout: { type: 'pip', screenshareType: 'pip' } }),
+      /screenshareType is only allowed with layout.type 'bestFit'/,
+    ],
+    [
+      'unknown stream mode',
+      () => opentok.archives.create(SESSION_ID, { streamMode: 'some' as never }),
+      /streamMode must be one of 'auto', 'manual'/,
+    ],
+  ];
+  it.each(rows)('%s', async (_label, call, message) => {
+    const error = await call().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ArgumentError);
+    expect((error as Error).message).toMatch(message);
+    expect(platform.requests).toHaveLength(0);
+  });
+});
+
+describe('§5.5 error statuses', () => {
+  type Row = [string, () => Promise<unknown>, number, string, new (...args: never[]) => OpenTokError, RegExp];
+  const json = (body: object) => JSON.stringify(body);
+  const rows: Row[] = [
+    [
+      'start, no clients connected',
+      () => opentok.archives.create(SESSION_ID),
+      400,
+      json({ message: 'no clients' }),
+      ArchiveError,
+      /Cannot start archive \(400\): .*no clients are connected to the session yet \(publish a stream first\)/,
+    ],
+    [
+      'start, unknown session',
+      () => opentok.archives.create(SESSION_ID),
+      404,
+      json({ message: 'not found' }),
+      ArchiveError,
+      /Cannot start archive \(404\): the session does not exist/,
+    ],
+    [
+      'start, relayed or already recording',
+      () => opentok.archives.create(SESSION_ID),
+      409,
+      json({ message: 'conflict' }),
+      ArchiveError,
+      /Cannot start archive \(409\): the session is relayed .* mediaMode 'routed'.* multiArchiveTag/,
+    ],
+    [
+      'start, bad credentials',
+      () => opentok.archives.create(SESSION_ID),
+      403,
+      fixture('error-403-auth.json'),
+      AuthenticationError,
+      /Cannot start archive \(403\): the platform rejected the credentials.*Issuer not found/,
+    ],
+    [
+      'start, 401',
+      () => opentok.archives.create(SESSION_ID),
+      401,
+      '',
+      AuthenticationError,
+      /rejected the credentials/,
+    ],
+    [
+      'start, server error',
+      () => opentok.archives.create(SESSION_ID),
+      500,
+      fixture('error-500.json'),
+      RequestError,
+      /Cannot start archive \(500\): .*try again later.*System error/,
+    ],
+    [
+      'stop, invalid request',
+      () => opentok.archives.stopById('abc'),
+      400,
+      '',
+      ArchiveError,
+      /Cannot stop archive abc \(400\)/,
+    ],
+    [
+      'stop, unknown archive',
+      () => opentok.archives.stopById('abc'),
+      404,
+      fixture('error-404-archive.json'),
+      ArchiveError,
+      /Cannot stop archive abc \(404\): no archive has this ID.*invalid archive ID/,
+    ],
+    [
+      'stop, not recording',
+      () => opentok.archives.stopById('abc'),
+      409,
+      fixture('error-409-archive.json'),
+      ArchiveError,
+      /Cannot stop archive abc \(409\): the archive is not recording/,
+    ],
+    [
+      'stop, bad credentials',
+      () => opentok.archives.stopById('abc'),
+      403,
+      fixture('error-403-auth.json'),
+      AuthenticationError,
+      /rejected the credentials/,
+    ],
+    [
+      'get, invalid ID',
+      () => opentok.archives.find('abc'),
+      400,
+      '',
+      ArchiveError,
+      /Cannot get archive abc \(400\): the archive ID is invalid/,
+    ],
+    [
+      'get, unknown archive',
+      () => opentok.archives.find('abc'),
+      404,
+      fixture('error-404-archive.json'),
+      ArchiveError,
+      /Cannot get archive abc \(404\): no archive has this ID/,
+    ],
+    [
+      'get, server error',
+      () => opentok.archives.find('abc'),
+      500,
+      fixture('error-500.json'),
+      RequestError,
+      /\(500\)/,
+    ],
+    [
+      'list, bad credentials',
+      () => opentok.archives.all(),
+      403,
+      fixture('error-403-auth.json'),
+      AuthenticationError,
+      /Cannot list archives \(403\)/,
+    ],
+    [
+      'list, server error',
+      () => opentok.archives.all(),
+      503,
+      '',
+      RequestError,
+      /Cannot list archives \(503\)/,
+    ],
+    [
+      'delete, unknown archive',
+      () => opentok.archives.deleteById('abc'),
+      404,
+      fixture('error-404-archive.json'),
+      ArchiveError,
+      /Cannot delete archive abc \(404\)/,
+    ],
+    [
+      'delete, not deletable yet',
+      () => opentok.archives.deleteById('abc'),
+      409,
+      json({ message: 'conflict' }),
+      ArchiveError,
+      /Cannot delete archive abc \(409\): only archives whose status is available, uploaded or deleted can be deleted/,
+    ],
+    [
+      'delete, bad credentials',
+      () => opentok.archives.deleteById('abc'),
+      403,
+      fixture('error-403-auth.json'),
+      AuthenticationError,
+      /Cannot delete archive abc \(403\)/,
+    ],
+    [
+      'delete, unexpected 405',
+      () => opentok.archives.deleteById('abc'),
+      405,
+      '',
+      OpenTokError,
+      /unexpected HTTP status 405/,
+    ],
+  ];
+  it.each(rows)('%s → %s %s', async (_label, call, status, body, errorClass, message) => {
+    platform.respondWith({ status, body, contentType: 'application/json' });
+    const error = await call().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(errorClass);
+    expect(error).toMatchObject({ status });
+    expect((error as Error).message).toMatch(message);
+    if (body !== '') expect((error as OpenTokError).body).toEqual(JSON.parse(body));
+  });
+
+  it('a 405 on delete is a plain OpenTokError, not one of the specific classes', async () => {
+    platform.respondWith({ status: 405 });
+    const error = await opentok.archives.deleteById('abc').catch((e: unknown) => e);
+    expect([
+      error instanceof ArchiveError,
+      error instanceof RequestError,
+      error instanceof AuthenticationError,
+    ]).toEqual([false, false, false]);
+  });
+});
