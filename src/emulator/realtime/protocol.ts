@@ -73,6 +73,11 @@ export interface ConnectMessage extends Request {
   token: string;
   /** set when a client reconnects after a network blip: its streams are taken over, not duplicated */
   resumeConnectionId?: string;
+  /**
+   * Added: the `uploadKey` of the connection being resumed. When sent, it must match, so that nobody else holding
+   * a token for the session can take over a connection whose ID they saw. Optional for compatibility.
+   */
+  resumeKey?: string;
 }
 
 export interface PublishMessage extends Request {
@@ -143,6 +148,10 @@ export interface ConnectedMessage {
   uploadKey: string;
   /** ICE servers the emulator suggests; [] on one machine */
   iceServers: Array<{ urls: string | string[]; username?: string; credential?: string }>;
+  /** Added: true when `resumeConnectionId` was honoured: same connection, others saw no leave or join */
+  resumed?: boolean;
+  /** Added: on a resume, this connection's own streams, still published (empty otherwise) */
+  ownStreams?: StreamInfo[];
 }
 
 export interface ConnectionCreatedEvent {

@@ -1,0 +1,30 @@
+/** Time-limited, HMAC-signed download links, standing in for the platform's pre-signed storage URLs (reference §7). */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export interface DownloadLinks {
+  /** query string `expires=<epoch s>&signature=<hex>` for an archive */
+  sign(archiveId: string, nowMs: number): string;
+  isValid(archiveId: string, expires: unknown, signature: unknown, nowMs: number): boolean;
+}
+
+export function createDownloadLinks(options: { apiSecret: string; ttlMs: number }): DownloadLinks {
+  // A key of its own, derived from the secret, so a download signature can never double as an API signature.
+  const key = createHmac('sha256', options.apiSecret).update('emulator download links').digest();
+  const signatureOf = (archiveId: string, expires: string): Buffer =>
+    createHmac('sha256', key).update(`${archiveId}\n${expires}`).digest();
+
+  return {
+    sign(archiveId, nowMs) {
+      const expires = String(Math.floor((nowMs + options.ttlMs) / 1000));
+      return `expires=${expires}&signature=${signatureOf(archiveId, expires).toString('hex')}`;
+    },
+    isValid(archiveId, expires, signature, nowMs) {
+      if (typeof expires !== 'string' || typeof signature !== 'string' || !/^\d{1,12}$/.test(expires))
+        return false;
+      if (Number(expires) * 1000 < nowMs) return false;
+      const given = Buffer.from(signature, 'hex');
+      const expected = signatureOf(archiveId, expires);
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    },
+  };
+}

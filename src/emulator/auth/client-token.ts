@@ -1,0 +1,139 @@
+/** Verifies client (connection) tokens like the platform: legacy T1 (HMAC-SHA1) and HS256 JWT (reference §4). */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Role } from '../realtime/protocol';
+import { AuthenticationError } from '../errors';
+import { verifyHs256Jwt } from './hs256-jwt';
+
+export const ROLES: readonly Role[] = ['subscriber', 'publisher', 'publisheronly', 'moderator'];
+const T1_SENTINEL = 'T1==';
+/** Tokens without an expiry get the platform default of 24 hours after creation (reference §4.1). */
+const DEFAULT_TOKEN_LIFETIME_S = 86_400;
+
+export interface ClientTokenClaims {
+  sessionId: string;
+  role: Role;
+  connectionData: string;
+  /** epoch seconds */
+  expireTime: number;
+  initialLayoutClassList: string;
+}
+
+export interface VerifyClientTokenInput {
+  token: string;
+  apiKey: string;
+  apiSecret: string;
+  sessionId: string;
+  nowMs: number;
+  clockSkewMs: number;
+}
+
+function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+function readNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
+  return undefined;
+}
+
+function checkCommonClaims(
+  fields: {
+    sessionId: unknown;
+    role: unknown;
+    expireTime: number | undefined;
+    createTime: number | undefined;
+  },
+  input: VerifyClientTokenInput,
+): { role: Role; expireTime: number } {
+  if (fields.sessionId !== input.sessionId) {
+    throw new AuthenticationError({ message: 'The token was generated for a different session ID' });
+  }
+  const role = fields.role === undefined ? 'publisher' : fields.role;
+  if (!isRole(role))
+    throw new AuthenticationError({ message: `The token's role is not one of ${ROLES.join(', ')}` });
+  const created = fields.createTime ?? Math.floor(input.nowMs / 1000);
+  const expireTime = fields.expireTime ?? created + DEFAULT_TOKEN_LIFETIME_S;
+  if (expireTime * 1000 + input.clockSkewMs < input.nowMs) {
+    throw new AuthenticationError({ message: 'The token has expired; generate a new one' });
+  }
+  return { role, expireTime };
+}
+
+function verifyT1(input: VerifyClientTokenInput): ClientTokenClaims {
+  // Java writes the base64 with the URL-safe alphabet, the other SDKs with the standard one (§4.1).
+  const decoded = Buffer.from(input.token.slice(T1_SENTINEL.length), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw new AuthenticationError({ message: 'The T1 token is malformed (no signature part)' });
+  const meta = new URLSearchParams(decoded.slice(0, colon));
+  const dataString = decoded.slice(colon + 1);
+  if (meta.get('partner_id') !== input.apiKey) {
+    throw new AuthenticationError({ message: 'The token was generated for a different API key' });
+  }
+  const expected = createHmac('sha1', input.apiSecret).update(dataString).digest();
+  const given = Buffer.from(meta.get('sig') ?? '', 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new AuthenticationError({ message: 'The token signature does not verify with the API secret' });
+  }
+  const data = new URLSearchParams(dataString);
+  const scope = data.get('scope');
+  if (scope !== null && scope !== 'session.connect') {
+    throw new AuthenticationError({ message: 'The token scope is not session.connect' });
+  }
+  const { role, expireTime } = checkCommonClaims(
+    {
+      sessionId: data.get('session_id'),
+      role: data.get('role') ?? undefined,
+      expireTime: readNumber(data.get('expire_time') ?? undefined),
+      createTime: readNumber(data.get('create_time') ?? undefined),
+    },
+    input,
+  );
+  return {
+    sessionId: input.sessionId,
+    role,
+    expireTime,
+    connectionData: data.get('connection_data') ?? '',
+    initialLayoutClassList: data.get('initial_layout_class_list') ?? '',
+  };
+}
+
+function verifyJwt(input: VerifyClientTokenInput): ClientTokenClaims {
+  const { header, payload } = verifyHs256Jwt(input.token, input.apiSecret);
+  if (payload.iss !== input.apiKey) {
+    throw new AuthenticationError({ message: 'The token was generated for a different API key' });
+  }
+  const ist = payload.ist ?? header.ist;
+  if (ist !== undefined && ist !== 'project') {
+    throw new AuthenticationError({ message: 'The token is not a project token (ist must be "project")' });
+  }
+  if (payload.scope !== 'session.connect') {
+    throw new AuthenticationError({ message: 'The token scope is not session.connect' });
+  }
+  const { role, expireTime } = checkCommonClaims(
+    {
+      sessionId: payload.session_id,
+      role: payload.role,
+      expireTime: readNumber(payload.exp) ?? readNumber(payload.expire_time),
+      createTime: readNumber(payload.iat) ?? readNumber(payload.create_time),
+    },
+    input,
+  );
+  const data = payload.connection_data;
+  const layout = payload.initial_layout_class_list;
+  return {
+    sessionId: input.sessionId,
+    role,
+    expireTime,
+    connectionData: typeof data === 'string' ? data : '',
+    initialLayoutClassList: typeof layout === 'string' ? layout : '',
+  };
+}
+
+/** Returns the token's claims or throws AuthenticationError saying what to check. */
+export function verifyClientToken(input: VerifyClientTokenInput): ClientTokenClaims {
+  if (input.token.startsWith(T1_SENTINEL)) return verifyT1(input);
+  if (input.token.split('.').length === 3) return verifyJwt(input);
+  throw new AuthenticationError({ message: 'The token is neither a T1 token nor a JWT' });
+}

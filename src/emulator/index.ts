@@ -1,0 +1,121 @@
+/** The local platform emulator: the platform's REST API, a realtime server and archive storage, in one module. */
+import type { Server } from 'node:http';
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import { createArchiveLifecycle, type ArchiveLifecycle } from './archives/archive-lifecycle';
+import { createDownloadLinks } from './archives/download-links';
+import { loadCredentials, maskSecret } from './credentials';
+import { resolveLimits, type EmulatorLimits } from './limits';
+import { createMediaFiles } from './media/media-files';
+import { createUploads } from './media/uploads';
+import { createRealtimeServer } from './realtime/realtime-server';
+import { createSessionHub } from './realtime/session-hub';
+import { createArchiveHandlers } from './rest/archive-routes';
+import { createEmulatorRouter } from './rest/emulator-router';
+import { createMediaHandlers } from './rest/media-routes';
+import { createSessionHandler } from './rest/session-routes';
+import { openStateStore } from './storage/state-store';
+
+export { LOCAL_API_KEY } from './credentials';
+export type { EmulatorLimits } from './limits';
+export { DEFAULT_LIMITS } from './limits';
+
+export interface EmulatorOptions {
+  /** DATA_DIR: sessions, archives and media live here and survive restarts */
+  dataDir: string;
+  /** EMULATOR_API_KEY; default LOCAL_API_KEY */
+  apiKey?: string;
+  /** EMULATOR_API_SECRET; default a secret generated on first run and kept in dataDir */
+  apiSecret?: string;
+  logger: Logger;
+  /** where the router is mounted; default '/emulator' */
+  basePath?: string;
+  /** epoch ms; a test seam */
+  clock?: () => number;
+  limits?: Partial<EmulatorLimits>;
+}
+
+export interface Emulator {
+  readonly apiKey: string;
+  /** server-side only: the app's SDK needs it in local mode */
+  readonly apiSecret: string;
+  readonly basePath: string;
+  /** mount with app.use(emulator.basePath, emulator.router) */
+  readonly router: Router;
+  /** serves WebSocket upgrades on `${basePath}/realtime` */
+  attach(server: Server): void;
+  close(): Promise<void>;
+}
+
+export async function createEmulator(options: EmulatorOptions): Promise<Emulator> {
+  const logger = options.logger.child({ component: 'emulator' });
+  const clock = options.clock ?? Date.now;
+  const basePath = (options.basePath ?? '/emulator').replace(/\/+$/, '');
+  const limits = resolveLimits(options.limits);
+  const credentials = await loadCredentials(options);
+  const { apiKey, apiSecret } = credentials;
+  const store = await openStateStore(options.dataDir);
+  const media = createMediaFiles(options.dataDir);
+
+  // The hub tells the lifecycle about presence and the lifecycle talks to clients through the hub.
+  let lifecycle: ArchiveLifecycle | null = null;
+  const requireLifecycle = (): ArchiveLifecycle => {
+    if (!lifecycle) throw new Error('The archive lifecycle is not ready');
+    return lifecycle;
+  };
+  const hub = createSessionHub({
+    clock,
+    reconnectGraceMs: limits.reconnectGraceMs,
+    listener: {
+      currentArchive: (sessionId) => requireLifecycle().currentArchive(sessionId),
+      onConnectionCreated: (sessionId, connectionId) =>
+        requireLifecycle().onConnectionCreated(sessionId, connectionId),
+      onConnectionDestroyed: (sessionId, connectionId) =>
+        requireLifecycle().onConnectionDestroyed(sessionId, connectionId),
+      onStreamsChanged: (sessionId) => requireLifecycle().onStreamsChanged(sessionId),
+    },
+  });
+  const archives = createArchiveLifecycle({ store, media, hub: () => hub, clock, limits, logger });
+  lifecycle = archives;
+  await archives.recover();
+
+  const links = createDownloadLinks({ apiSecret, ttlMs: limits.downloadUrlTtlMs });
+  const uploads = createUploads({ store, media, hub, lifecycle: archives, limits });
+  const router = createEmulatorRouter({
+    auth: { apiKey, apiSecret, clock, clockSkewMs: limits.clockSkewMs },
+    createSession: createSessionHandler({ store, apiKey, clock }),
+    archives: createArchiveHandlers({ lifecycle: archives, links, basePath, clock }),
+    media: createMediaHandlers({ uploads, lifecycle: archives, store, media, links, clock }),
+    maxChunkBytes: limits.maxChunkBytes,
+    logger,
+  });
+  const realtime = createRealtimeServer({ hub, store, apiKey, apiSecret, basePath, clock, limits, logger });
+
+  logger.info(
+    {
+      apiKey,
+      apiSecret: maskSecret(apiSecret),
+      secretSource: credentials.source,
+      dataDir: options.dataDir,
+      basePath,
+    },
+    'platform emulator ready',
+  );
+
+  let closing: Promise<void> | null = null;
+  return {
+    apiKey,
+    apiSecret,
+    basePath,
+    router,
+    attach: (server) => realtime.attach(server),
+    close() {
+      closing ??= (async () => {
+        await realtime.close();
+        hub.close();
+        await archives.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,196 @@
+/** Media on disk: ordered upload chunks per archive stream, and the assembled archive files (zip or webm). */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Zip, ZipPassThrough } from 'fflate';
+import type { ArchiveFile, ArchiveRecord, UploadRecord } from '../storage/state-store';
+import { syncDirectory, writeFileAtomic } from '../storage/atomic-file';
+import { StorageError } from '../errors';
+
+/** Characters allowed in archive, stream and connection IDs that become path segments. */
+export const SAFE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface AssembledFile extends ArchiveFile {
+  size: number;
+  sha256sum: string;
+}
+
+export interface IndividualManifest {
+  id: string;
+  name: string | null;
+  sessionId: string;
+  createdAt: number;
+  files: Array<{
+    filename: string;
+    startTimeOffset: number;
+    stopTimeOffset: number;
+    size: number;
+    streamId: string;
+    videoType: string;
+    connectionData: string;
+  }>;
+}
+
+export interface MediaFiles {
+  writeChunk(archiveId: string, uploadKey: string, seq: number, body: Uint8Array): Promise<void>;
+  assemble(archive: ArchiveRecord): Promise<AssembledFile | null>;
+  archiveFilePath(file: ArchiveFile): string;
+  /** drops the upload chunks once the archive file holds them */
+  removeChunks(archiveId: string): Promise<void>;
+  removeArchive(archive: ArchiveRecord): Promise<void>;
+}
+
+function chunkName(seq: number): string {
+  return `${String(seq).padStart(8, '0')}.chunk`;
+}
+
+/** Writes to `target` through a temp file, hashing on the way; the temp file is renamed only when complete. */
+class HashedFileWriter {
+  private readonly hash = createHash('sha256');
+  private size = 0;
+  private constructor(
+    private readonly handle: fs.FileHandle,
+    private readonly tempPath: string,
+    private readonly target: string,
+  ) {}
+
+  static async open(target: string): Promise<HashedFileWriter> {
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const tempPath = `${target}.${process.pid}.${Date.now()}.tmp`;
+    return new HashedFileWriter(await fs.open(tempPath, 'w', 0o600), tempPath, target);
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    this.hash.update(data);
+    this.size += data.length;
+    await this.handle.write(data);
+  }
+
+  async commit(): Promise<{ size: number; sha256sum: string }> {
+    await this.handle.sync();
+    await this.handle.close();
+    await fs.rename(this.tempPath, this.target);
+    await syncDirectory(path.dirname(this.target));
+    return { size: this.size, sha256sum: this.hash.digest('base64') };
+  }
+
+  async abort(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await fs.rm(this.tempPath, { force: true });
+  }
+}
+
+export function createMediaFiles(dataDir: string): MediaFiles {
+  const mediaDir = path.join(dataDir, 'media');
+  const archivesDir = path.join(dataDir, 'archives');
+  const uploadDir = (archiveId: string, uploadKey: string): string =>
+    path.join(mediaDir, archiveId, uploadKey);
+
+  /** Streams the chunks of one upload, in order, to `sink`. */
+  async function pipeUpload(
+    archiveId: string,
+    uploadKey: string,
+    upload: UploadRecord,
+    sink: (data: Uint8Array) => Promise<void>,
+  ) {
+    for (let seq = 0; seq < upload.nextSeq; seq += 1) {
+      await sink(await fs.readFile(path.join(uploadDir(archiveId, uploadKey), chunkName(seq))));
+    }
+  }
+
+  async function assembleComposed(archive: ArchiveRecord): Promise<AssembledFile | null> {
+    // After a recorder handover there are several recordings; a chained WebM does not play through, so the
+    // longest one becomes the archive and the handover stays visible in the archive's `recorders` list.
+    const candidates = Object.entries(archive.uploads).filter(([, u]) => u.bytes > 0);
+    candidates.sort(([, a], [, b]) => b.bytes - a.bytes);
+    const chosen = candidates[0];
+    if (!chosen) return null;
+    const fileName = `${archive.id}.webm`;
+    const writer = await HashedFileWriter.open(path.join(archivesDir, fileName));
+    try {
+      await pipeUpload(archive.id, chosen[0], chosen[1], (d) => writer.write(d));
+      return { fileName, contentType: 'video/webm', ...(await writer.commit()) };
+    } catch (cause) {
+      await writer.abort();
+      throw new StorageError({ message: `Could not assemble archive ${archive.id}`, path: fileName, cause });
+    }
+  }
+
+  async function assembleIndividual(archive: ArchiveRecord): Promise<AssembledFile | null> {
+    const uploads = Object.entries(archive.uploads).filter(([, u]) => u.bytes > 0);
+    if (uploads.length === 0) return null;
+    const fileName = `${archive.id}.zip`;
+    const writer = await HashedFileWriter.open(path.join(archivesDir, fileName));
+    // fflate calls back synchronously from push(); collect its output and write it before pushing more.
+    const pending: Uint8Array[] = [];
+    let zipError: Error | null = null;
+    const zip = new Zip((error, data) => {
+      if (error) zipError = error;
+      else pending.push(data);
+    });
+    const flush = async (): Promise<void> => {
+      if (zipError) throw zipError;
+      while (pending.length > 0) await writer.write(pending.shift() as Uint8Array);
+    };
+    const manifest: IndividualManifest = {
+      id: archive.id,
+      name: archive.name,
+      sessionId: archive.sessionId,
+      createdAt: archive.createdAt,
+      files: [],
+    };
+    try {
+      for (const [uploadKey, upload] of uploads) {
+        const filename = `${upload.streamId}.webm`;
+        // Media is already compressed: stored entries, no deflate.
+        const entry = new ZipPassThrough(filename);
+        zip.add(entry);
+        await pipeUpload(archive.id, uploadKey, upload, async (data) => {
+          entry.push(data);
+          await flush();
+        });
+        entry.push(new Uint8Array(0), true);
+        await flush();
+        manifest.files.push({
+          filename,
+          startTimeOffset: upload.startTimeOffset ?? 0,
+          stopTimeOffset:
+            upload.stopTimeOffset ??
+            Math.max(0, (archive.stoppedAt ?? archive.updatedAt) - archive.createdAt),
+          size: upload.bytes,
+          streamId: upload.streamId,
+          videoType: upload.videoType,
+          connectionData: upload.connectionData,
+        });
+      }
+      const manifestEntry = new ZipPassThrough(`${archive.id}.json`);
+      zip.add(manifestEntry);
+      manifestEntry.push(new TextEncoder().encode(JSON.stringify(manifest, null, 2)), true);
+      zip.end();
+      await flush();
+      return { fileName, contentType: 'application/zip', ...(await writer.commit()) };
+    } catch (cause) {
+      await writer.abort();
+      throw new StorageError({ message: `Could not assemble archive ${archive.id}`, path: fileName, cause });
+    }
+  }
+
+  return {
+    async writeChunk(archiveId, uploadKey, seq, body) {
+      await writeFileAtomic(path.join(uploadDir(archiveId, uploadKey), chunkName(seq)), body);
+    },
+    async assemble(archive) {
+      return archive.outputMode === 'individual' ? assembleIndividual(archive) : assembleComposed(archive);
+    },
+    archiveFilePath(file) {
+      return path.join(archivesDir, file.fileName);
+    },
+    async removeChunks(archiveId) {
+      await fs.rm(path.join(mediaDir, archiveId), { recursive: true, force: true });
+    },
+    async removeArchive(archive) {
+      await fs.rm(path.join(mediaDir, archive.id), { recursive: true, force: true });
+      if (archive.file) await fs.rm(path.join(archivesDir, archive.file.fileName), { force: true });
+    },
+  };
+}

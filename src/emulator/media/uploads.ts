@@ -1,0 +1,202 @@
+/** Chunked, resumable media uploads from clients (protocol.ts "media upload"): ordered, idempotent, bounded. */
+import { z } from 'zod';
+import type { ArchiveLifecycle } from '../archives/archive-lifecycle';
+import { describeIssues } from '../archives/start-options';
+import { PlatformError, badRequest, conflict, notFound, tooLarge } from '../errors';
+import type { EmulatorLimits } from '../limits';
+import { COMPOSED_STREAM_ID, type FinishUploadBody } from '../realtime/protocol';
+import type { SessionHub } from '../realtime/session-hub';
+import type { ArchiveRecord, StateStore, UploadRecord } from '../storage/state-store';
+import type { MediaFiles } from './media-files';
+
+export interface UploadCaller {
+  connectionId: string | undefined;
+  uploadKey: string | undefined;
+}
+
+export interface UploadState {
+  nextSeq: number;
+  finished: boolean;
+}
+
+export interface Uploads {
+  putChunk(input: {
+    caller: UploadCaller;
+    archiveId: string;
+    streamId: string;
+    seq: string;
+    body: Uint8Array;
+  }): Promise<UploadState>;
+  status(input: { caller: UploadCaller; archiveId: string; streamId: string }): UploadState;
+  finish(input: {
+    caller: UploadCaller;
+    archiveId: string;
+    streamId: string;
+    body: unknown;
+  }): Promise<UploadState>;
+}
+
+const finishSchema = z
+  .object({
+    startTimeOffset: z.number().min(0),
+    stopTimeOffset: z.number().min(0),
+    note: z.string().max(500).optional(),
+  })
+  .refine((b) => b.stopTimeOffset >= b.startTimeOffset, 'stopTimeOffset must not be before startTimeOffset');
+
+function forbidden(message: string): PlatformError {
+  return new PlatformError({ status: 403, message });
+}
+
+export function createUploads(deps: {
+  store: StateStore;
+  media: MediaFiles;
+  hub: SessionHub;
+  lifecycle: ArchiveLifecycle;
+  limits: EmulatorLimits;
+}): Uploads {
+  const { store, media, hub, lifecycle, limits } = deps;
+  // One chunk at a time per upload, so a client that sends seq n+1 right after n is not told about a gap.
+  const tails = new Map<string, Promise<unknown>>();
+  const serialized = <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    const run = (tails.get(key) ?? Promise.resolve()).catch(() => undefined).then(task);
+    tails.set(key, run);
+    void run
+      .finally(() => {
+        if (tails.get(key) === run) tails.delete(key);
+      })
+      .catch(() => undefined);
+    return run;
+  };
+
+  /** Who may write which upload: the stream's publisher (individual) or an elected recorder (composed). */
+  const authorize = (caller: UploadCaller, archiveId: string, streamId: string) => {
+    const credentials = caller.connectionId ? hub.credentials(caller.connectionId) : undefined;
+    if (!credentials || !caller.uploadKey || credentials.uploadKey !== caller.uploadKey) {
+      throw forbidden('Forbidden. Send the X-Connection-Id and X-Upload-Key of your realtime connection.');
+    }
+    const archive = store.archives.get(archiveId);
+    if (!archive || archive.sessionId !== credentials.sessionId)
+      throw notFound('Not found. No such archive in your session.');
+    if (streamId === COMPOSED_STREAM_ID) {
+      if (archive.outputMode !== 'composed')
+        throw badRequest('Invalid request. This archive records individual streams.');
+      if (!archive.recorders.some((r) => r.connectionId === credentials.connectionId)) {
+        throw forbidden('Forbidden. This connection was not elected to record the archive.');
+      }
+      return {
+        archive,
+        credentials,
+        uploadKey: `${COMPOSED_STREAM_ID}~${credentials.connectionId}`,
+        videoType: 'custom' as const,
+      };
+    }
+    if (archive.outputMode !== 'individual') {
+      throw badRequest(`Invalid request. A composed archive takes only the "${COMPOSED_STREAM_ID}" stream.`);
+    }
+    const stream = hub.knownStream(streamId);
+    if (
+      !stream ||
+      stream.connectionId !== credentials.connectionId ||
+      stream.sessionId !== archive.sessionId
+    ) {
+      throw forbidden('Forbidden. This connection does not publish that stream.');
+    }
+    return { archive, credentials, uploadKey: streamId, videoType: stream.videoType };
+  };
+
+  const uploadOf = (
+    archive: ArchiveRecord,
+    auth: ReturnType<typeof authorize>,
+    streamId: string,
+  ): UploadRecord => {
+    const existing = archive.uploads[auth.uploadKey];
+    if (existing) return existing;
+    const created: UploadRecord = {
+      streamId,
+      connectionId: auth.credentials.connectionId,
+      connectionData: auth.credentials.connectionData,
+      videoType: auth.videoType,
+      nextSeq: 0,
+      bytes: 0,
+      finished: false,
+      startTimeOffset: null,
+      stopTimeOffset: null,
+      note: null,
+    };
+    archive.uploads[auth.uploadKey] = created;
+    return created;
+  };
+
+  const requireAccepting = (archive: ArchiveRecord): void => {
+    if (!lifecycle.isAcceptingMedia(archive)) {
+      throw conflict(`Conflict. The archive is ${archive.status} and takes no more media.`);
+    }
+  };
+
+  return {
+    putChunk({ caller, archiveId, streamId, seq, body }) {
+      const auth = authorize(caller, archiveId, streamId);
+      if (!/^\d{1,9}$/.test(seq)) throw badRequest('Invalid request. seq must be a non-negative integer.');
+      const n = Number(seq);
+      return serialized(`${archiveId}/${auth.uploadKey}`, async () => {
+        const { archive } = auth;
+        const existing = archive.uploads[auth.uploadKey];
+        // A chunk stored before is acknowledged again: the client may not have seen the first answer.
+        if (existing && n < existing.nextSeq)
+          return { nextSeq: existing.nextSeq, finished: existing.finished };
+        requireAccepting(archive);
+        if (existing?.finished)
+          throw conflict('Conflict. This upload is finished.', { nextSeq: existing.nextSeq });
+        const expected = existing?.nextSeq ?? 0;
+        if (n !== expected) throw conflict(`Conflict. Expected chunk ${expected}.`, { nextSeq: expected });
+        const archiveBytes = Object.values(archive.uploads).reduce((sum, u) => sum + u.bytes, 0);
+        if (archiveBytes + body.length > limits.maxArchiveBytes) {
+          throw tooLarge(
+            `Payload too large. An archive holds at most ${limits.maxArchiveBytes} bytes of media.`,
+          );
+        }
+        await media.writeChunk(archive.id, auth.uploadKey, n, body);
+        const upload = uploadOf(archive, auth, streamId);
+        upload.nextSeq = n + 1;
+        upload.bytes += body.length;
+        await store.save();
+        return { nextSeq: upload.nextSeq, finished: false };
+      });
+    },
+
+    status({ caller, archiveId, streamId }) {
+      const auth = authorize(caller, archiveId, streamId);
+      const upload = auth.archive.uploads[auth.uploadKey];
+      return { nextSeq: upload?.nextSeq ?? 0, finished: upload?.finished ?? false };
+    },
+
+    finish({ caller, archiveId, streamId, body }) {
+      const auth = authorize(caller, archiveId, streamId);
+      const parsed = finishSchema.safeParse(body);
+      if (!parsed.success) throw badRequest(`Invalid request. ${describeIssues(parsed.error)}`);
+      const offsets: FinishUploadBody = parsed.data;
+      if (offsets.stopTimeOffset > limits.maxArchiveDurationMs + limits.finishDeadlineMs) {
+        throw badRequest(`Invalid request. A recording is at most ${limits.maxArchiveDurationMs} ms long.`);
+      }
+      return serialized(`${archiveId}/${auth.uploadKey}`, async () => {
+        const { archive } = auth;
+        const existing = archive.uploads[auth.uploadKey];
+        if (existing?.finished) return { nextSeq: existing.nextSeq, finished: true };
+        requireAccepting(archive);
+        const upload = uploadOf(archive, auth, streamId);
+        upload.finished = true;
+        upload.startTimeOffset = offsets.startTimeOffset;
+        upload.stopTimeOffset = offsets.stopTimeOffset;
+        upload.note = offsets.note ?? null;
+        if (streamId === COMPOSED_STREAM_ID && offsets.note) {
+          const recorder = archive.recorders.find((r) => r.connectionId === auth.credentials.connectionId);
+          if (recorder) recorder.note = offsets.note;
+        }
+        await store.save();
+        lifecycle.onUploadFinished(archive.id);
+        return { nextSeq: upload.nextSeq, finished: true };
+      });
+    },
+  };
+}

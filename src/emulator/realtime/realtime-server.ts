@@ -1,0 +1,288 @@
+/** The WebSocket endpoint of the realtime protocol: authenticates clients and feeds their frames to the session hub. */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { verifyClientToken } from '../auth/client-token';
+import { AuthenticationError } from '../errors';
+import type { EmulatorLimits } from '../limits';
+import type { StateStore } from '../storage/state-store';
+import { parseClientMessage } from './client-messages';
+import {
+  CloseCode,
+  REALTIME_PATH,
+  type ClientMessage,
+  type ConnectMessage,
+  type ServerMessage,
+} from './protocol';
+import { RealtimeError } from './realtime-error';
+import type { ClientSocket, SessionHub } from './session-hub';
+
+/** Frames hold at most an SDP or an 8 KB signal; anything far larger is a mistake or abuse. */
+const MAX_FRAME_BYTES = 256 * 1024;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export interface RealtimeServer {
+  attach(server: Server): void;
+  close(): Promise<void>;
+}
+
+interface ClientState {
+  ws: WebSocket;
+  socket: ClientSocket;
+  connectionId: string | null;
+  sessionId: string | null;
+  alive: boolean;
+}
+
+export function createRealtimeServer(deps: {
+  hub: SessionHub;
+  store: StateStore;
+  apiKey: string;
+  apiSecret: string;
+  basePath: string;
+  clock: () => number;
+  limits: EmulatorLimits;
+  logger: Logger;
+}): RealtimeServer {
+  const { hub, logger } = deps;
+  const endpoint = `${deps.basePath}${REALTIME_PATH}`;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const clients = new Set<ClientState>();
+  const attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
+
+  const fail = (state: ClientState, error: RealtimeError, closeCode: number): void => {
+    state.socket.send({ type: 'error', ...error.toWire() });
+    state.ws.close(closeCode, error.errorName);
+  };
+
+  const connect = (state: ClientState, message: ConnectMessage): void => {
+    if (message.apiKey !== deps.apiKey) {
+      fail(
+        state,
+        new RealtimeError({
+          code: 1004,
+          errorName: 'OT_AUTHENTICATION_ERROR',
+          message: `Unknown API key ${message.apiKey}; this emulator serves ${deps.apiKey}`,
+        }),
+        CloseCode.badToken,
+      );
+      return;
+    }
+    const session = deps.store.sessions.get(message.sessionId);
+    if (!session || session.apiKey !== deps.apiKey) {
+      fail(
+        state,
+        new RealtimeError({
+          code: 1005,
+          errorName: 'OT_INVALID_SESSION_ID',
+          message: 'Unknown session ID: create the session through the REST API first',
+        }),
+        CloseCode.sessionNotFound,
+      );
+      return;
+    }
+    let claims;
+    try {
+      claims = verifyClientToken({
+        token: message.token,
+        apiKey: deps.apiKey,
+        apiSecret: deps.apiSecret,
+        sessionId: message.sessionId,
+        nowMs: deps.clock(),
+        clockSkewMs: deps.limits.clockSkewMs,
+      });
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      fail(
+        state,
+        new RealtimeError({
+          code: 1004,
+          errorName: 'OT_AUTHENTICATION_ERROR',
+          message: `Invalid token: ${error.message}`,
+          cause: error,
+        }),
+        CloseCode.badToken,
+      );
+      return;
+    }
+    const joined = hub.join({
+      sessionId: message.sessionId,
+      claims,
+      socket: state.socket,
+      resumeConnectionId: message.resumeConnectionId,
+      resumeKey: message.resumeKey,
+    });
+    state.connectionId = joined.connectionId;
+    state.sessionId = message.sessionId;
+    logger.debug(
+      { connectionId: joined.connectionId, role: claims.role, resumed: joined.resumed },
+      'realtime client connected',
+    );
+  };
+
+  const dispatch = (
+    state: ClientState,
+    connectionId: string,
+    sessionId: string,
+    message: ClientMessage,
+  ): Partial<ServerMessage> | void => {
+    switch (message.type) {
+      case 'connect':
+        throw new RealtimeError({ code: 400, errorName: 'OT_PROTOCOL_ERROR', message: 'Already connected' });
+      case 'publish':
+        return { stream: hub.publish(connectionId, message.stream) };
+      case 'unpublish':
+        hub.unpublish(connectionId, message.streamId);
+        return;
+      case 'signal':
+        hub.signal({
+          sessionId,
+          from: connectionId,
+          to: message.to,
+          signalType: message.signalType,
+          data: message.data,
+        });
+        return;
+      case 'rtc':
+        hub.relayRtc(connectionId, message);
+        return;
+      case 'forceDisconnect':
+        hub.forceDisconnect(connectionId, message.connectionId);
+        return;
+      case 'ping':
+        state.socket.send({ type: 'pong' });
+        return;
+    }
+  };
+
+  const onMessage = (state: ClientState, data: RawData): void => {
+    const parsed = parseClientMessage(data.toString());
+    if (!parsed.ok) {
+      const error = new RealtimeError({ code: 400, errorName: 'OT_PROTOCOL_ERROR', message: parsed.error });
+      if (parsed.rid !== undefined && state.connectionId)
+        state.socket.send({ type: 'ack', rid: parsed.rid, error: error.toWire() });
+      else fail(state, error, CloseCode.protocolError);
+      return;
+    }
+    const { message } = parsed;
+    if (!state.connectionId || !state.sessionId) {
+      if (message.type !== 'connect') {
+        fail(
+          state,
+          new RealtimeError({
+            code: 400,
+            errorName: 'OT_PROTOCOL_ERROR',
+            message: 'The first frame must be connect',
+          }),
+          CloseCode.protocolError,
+        );
+        return;
+      }
+      connect(state, message);
+      if (message.rid !== undefined && state.connectionId)
+        state.socket.send({ type: 'ack', rid: message.rid });
+      return;
+    }
+    try {
+      const result = dispatch(state, state.connectionId, state.sessionId, message);
+      if (message.rid !== undefined)
+        state.socket.send({ type: 'ack', rid: message.rid, ...(result ?? {}) } as ServerMessage);
+    } catch (error) {
+      if (!(error instanceof RealtimeError)) throw error;
+      if (message.rid !== undefined)
+        state.socket.send({ type: 'ack', rid: message.rid, error: error.toWire() });
+      else state.socket.send({ type: 'error', ...error.toWire() });
+    }
+  };
+
+  wss.on('connection', (ws: WebSocket) => {
+    const state: ClientState = {
+      ws,
+      alive: true,
+      connectionId: null,
+      sessionId: null,
+      socket: {
+        send: (message) => {
+          if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+        },
+        close: (code, reason) => ws.close(code, reason),
+      },
+    };
+    clients.add(state);
+    const connectTimer = setTimeout(() => {
+      if (!state.connectionId)
+        fail(
+          state,
+          new RealtimeError({
+            code: 408,
+            errorName: 'OT_PROTOCOL_ERROR',
+            message: 'No connect frame in time',
+          }),
+          CloseCode.protocolError,
+        );
+    }, CONNECT_TIMEOUT_MS);
+    connectTimer.unref();
+    ws.on('pong', () => {
+      state.alive = true;
+    });
+    ws.on('message', (data) => {
+      try {
+        onMessage(state, data);
+      } catch (error) {
+        logger.error({ err: error }, 'realtime frame handling failed');
+        fail(
+          state,
+          new RealtimeError({ code: 500, errorName: 'OT_PROTOCOL_ERROR', message: 'Internal error' }),
+          1011,
+        );
+      }
+    });
+    ws.on('close', (code) => {
+      clearTimeout(connectTimer);
+      clients.delete(state);
+      // 1000 (normal) and 1001 (page closed or reloaded) are a goodbye; anything else may be a network blip.
+      if (state.connectionId)
+        hub.socketClosed(state.connectionId, state.socket, code === 1000 || code === 1001);
+    });
+    ws.on('error', (error) => logger.debug({ err: error }, 'realtime socket error'));
+  });
+
+  // Keep-alive: a client that missed the last ping is dropped, which starts its reconnect grace period.
+  const pingTimer = setInterval(() => {
+    for (const state of clients) {
+      if (!state.alive) {
+        state.ws.terminate();
+        continue;
+      }
+      state.alive = false;
+      state.ws.ping();
+    }
+  }, deps.limits.pingIntervalMs);
+  pingTimer.unref();
+
+  return {
+    attach(server) {
+      if (attached.has(server)) return;
+      const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+        const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+        if (pathname !== endpoint) {
+          // Leave other paths to other upgrade handlers; when there are none, refuse instead of hanging.
+          if (server.listenerCount('upgrade') === 1) socket.destroy();
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      };
+      server.on('upgrade', onUpgrade);
+      attached.set(server, onUpgrade);
+    },
+    async close() {
+      clearInterval(pingTimer);
+      for (const [server, listener] of attached) server.off('upgrade', listener);
+      attached.clear();
+      for (const state of clients) state.ws.terminate();
+      clients.clear();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

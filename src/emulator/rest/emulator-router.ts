@@ -1,0 +1,71 @@
+/** The emulator's route table: the platform's REST API, media uploads and downloads, one error handler. */
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { requireProjectAuth, type RestAuthOptions } from '../auth/rest-auth';
+import { PlatformError } from '../errors';
+import type { ArchiveHandlers } from './archive-routes';
+import type { MediaHandlers } from './media-routes';
+
+export interface RouterDeps {
+  auth: RestAuthOptions;
+  createSession: RequestHandler;
+  archives: ArchiveHandlers;
+  media: MediaHandlers;
+  maxChunkBytes: number;
+  logger: Logger;
+}
+
+/** Errors thrown by express's body parsers carry `status` and `type`. */
+function isParserError(error: unknown): error is { status: number; type: string } {
+  return typeof error === 'object' && error !== null && 'status' in error && 'type' in error;
+}
+
+function createErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    if (error instanceof PlatformError) {
+      res.status(error.status).json(error.body);
+      return;
+    }
+    if (isParserError(error) && error.status >= 400 && error.status < 500) {
+      const message =
+        error.status === 413
+          ? "Payload too large. The body exceeds the emulator's limit."
+          : 'Invalid request. The body could not be parsed.';
+      res.status(error.status).json({ code: -1, message });
+      return;
+    }
+    logger.error({ err: error }, 'emulator request failed');
+    res.status(500).json({ code: 500, message: 'System error' });
+  };
+}
+
+export function createEmulatorRouter(deps: RouterDeps): express.Router {
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+  const json = express.json({ limit: '1mb' });
+  // Chunks are opaque bytes whatever Content-Type the browser puts on them.
+  const raw = express.raw({ type: () => true, limit: deps.maxChunkBytes });
+  const auth = requireProjectAuth(deps.auth);
+  const { archives, media } = deps;
+
+  router.post('/session/create', auth, form, deps.createSession);
+
+  router.post('/v2/project/:apiKey/archive', auth, json, archives.start);
+  router.get('/v2/project/:apiKey/archive', auth, archives.list);
+  router.get('/v2/project/:apiKey/archive/:archiveId', auth, archives.get);
+  router.post('/v2/project/:apiKey/archive/:archiveId/stop', auth, json, archives.stop);
+  router.delete('/v2/project/:apiKey/archive/:archiveId', auth, archives.remove);
+  router.put('/v2/project/:apiKey/archive/:archiveId/layout', auth, json, archives.setLayout);
+  router.patch('/v2/project/:apiKey/archive/:archiveId/streams', auth, json, archives.changeStreams);
+
+  router.put('/media/:archiveId/:streamId/:seq', raw, media.putChunk);
+  router.get('/media/:archiveId/:streamId', media.status);
+  router.post('/media/:archiveId/:streamId/finish', json, media.finish);
+  router.get('/downloads/:archiveId', media.download);
+
+  router.use((_req, res) => {
+    res.status(404).json({ code: -1, message: 'Not found. No such endpoint on the emulator.' });
+  });
+  router.use(createErrorHandler(deps.logger));
+  return router;
+}

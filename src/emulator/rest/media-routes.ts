@@ -1,0 +1,72 @@
+/** HTTP side of media uploads (PUT chunk, GET resume state, POST finish) and of archive downloads. */
+import type { Request, RequestHandler } from 'express';
+import type { ArchiveLifecycle } from '../archives/archive-lifecycle';
+import type { DownloadLinks } from '../archives/download-links';
+import { PlatformError } from '../errors';
+import type { MediaFiles } from '../media/media-files';
+import type { UploadCaller, Uploads } from '../media/uploads';
+import type { StateStore } from '../storage/state-store';
+
+export interface MediaHandlers {
+  putChunk: RequestHandler;
+  status: RequestHandler;
+  finish: RequestHandler;
+  download: RequestHandler;
+}
+
+function callerOf(req: Request): UploadCaller {
+  return { connectionId: req.get('x-connection-id'), uploadKey: req.get('x-upload-key') };
+}
+
+export function createMediaHandlers(deps: {
+  uploads: Uploads;
+  lifecycle: ArchiveLifecycle;
+  store: StateStore;
+  media: MediaFiles;
+  links: DownloadLinks;
+  clock: () => number;
+}): MediaHandlers {
+  const params = (req: Request) => ({
+    archiveId: String(req.params.archiveId),
+    streamId: String(req.params.streamId),
+  });
+  return {
+    async putChunk(req, res) {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      res.json(
+        await deps.uploads.putChunk({
+          caller: callerOf(req),
+          ...params(req),
+          seq: String(req.params.seq),
+          body,
+        }),
+      );
+    },
+    status(req, res) {
+      res.json(deps.uploads.status({ caller: callerOf(req), ...params(req) }));
+    },
+    async finish(req, res) {
+      res.json(await deps.uploads.finish({ caller: callerOf(req), ...params(req), body: req.body }));
+    },
+    download(req, res) {
+      const archiveId = String(req.params.archiveId);
+      // Like an expired or tampered pre-signed storage URL: 403, whatever the archive.
+      if (!deps.links.isValid(archiveId, req.query.expires, req.query.signature, deps.clock())) {
+        throw new PlatformError({
+          status: 403,
+          message:
+            'Forbidden. The download link is invalid or has expired; get the archive again for a fresh url.',
+        });
+      }
+      const archive = deps.store.archives.get(archiveId);
+      if (!archive || archive.status !== 'available' || !archive.file) {
+        throw new PlatformError({ status: 404, message: 'Not found. The archive has no file to download.' });
+      }
+      const extension = archive.file.contentType === 'application/zip' ? 'zip' : 'webm';
+      res.attachment(`${archive.id}.${extension}`);
+      res.sendFile(deps.media.archiveFilePath(archive.file), {
+        headers: { 'Content-Type': archive.file.contentType },
+      });
+    },
+  };
+}

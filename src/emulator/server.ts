@@ -1,0 +1,86 @@
+/** Standalone emulator: an HTTP server on 127.0.0.1 for tests and for other SDKs; `tsx src/emulator/server.ts` runs it. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express from 'express';
+import pino, { type Logger } from 'pino';
+import { createEmulator, type Emulator, type EmulatorOptions } from './index';
+
+export interface StartEmulatorServerOptions extends Omit<EmulatorOptions, 'logger'> {
+  host?: string;
+  port?: number;
+  logger?: Logger;
+}
+
+export interface RunningEmulatorServer {
+  /** http://127.0.0.1:PORT + basePath: an SDK's API URL */
+  url: string;
+  emulator: Emulator;
+  close(): Promise<void>;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}
+
+export async function startEmulatorServer(
+  options: StartEmulatorServerOptions,
+): Promise<RunningEmulatorServer> {
+  const { host = '127.0.0.1', port = 0, logger = pino({ level: 'silent' }), ...emulatorOptions } = options;
+  const emulator = await createEmulator({ ...emulatorOptions, logger });
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(emulator.basePath, emulator.router);
+  const server = createServer(app);
+  emulator.attach(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${address.port}${emulator.basePath}`,
+    emulator,
+    async close() {
+      await emulator.close();
+      await closeServer(server);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  // The standalone entry reads its own settings; inside the app, src/app/config.ts does.
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: ['apiSecret'] });
+  const running = await startEmulatorServer({
+    dataDir: path.resolve(process.env.DATA_DIR ?? './data'),
+    apiKey: process.env.EMULATOR_API_KEY || undefined,
+    apiSecret: process.env.EMULATOR_API_SECRET || undefined,
+    port: Number(process.env.EMULATOR_PORT ?? 3001),
+    logger,
+  });
+  logger.info(
+    { url: running.url, apiKey: running.emulator.apiKey },
+    'emulator listening; use this url as the SDK API URL',
+  );
+  const shutdown = (): void => {
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
