@@ -82,10 +82,12 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     res.status(failure.status);
     if (failure.status === 401) res.set('WWW-Authenticate', 'Basic realm="Archiving host", charset="UTF-8"');
+    // JSON first: it is what scripts and clients without an Accept header get; browsers navigating to a
+    // page ask for text/html explicitly and get the error page.
     res.format({
+      json: () => res.json({ error: { message: failure.message } }),
       html: () =>
         res.render('error', { title: failure.title, message: failure.message, status: failure.status }),
-      json: () => res.json({ error: { message: failure.message } }),
       default: () => res.json({ error: { message: failure.message } }),
     });
   };
@@ -127,10 +129,12 @@ function titleFor(status: number): string {
 
 function isTimeout(err: RequestError): boolean {
   // The SDK aborts slow requests with AbortSignal.timeout() and keeps the abort error as the cause.
+  // Duck-typed: the abort error is a DOMException, which is not always an `instanceof Error`.
   let current: unknown = err;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    if (current.name === 'TimeoutError' || current.name === 'AbortError') return true;
-    current = current.cause;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
+    const { name, cause } = current as { name?: unknown; cause?: unknown };
+    if (name === 'TimeoutError' || name === 'AbortError') return true;
+    current = cause;
   }
   return false;
 }

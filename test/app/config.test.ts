@@ -1,0 +1,102 @@
+/** loadConfig: local mode by default, each credential flavour, and one clear line for every bad setting. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/app/config';
+
+const APP_ID = '1f0d5c9a-3b2e-4c1d-9e8f-0a1b2c3d4e5f';
+const SECRET = '0123456789abcdef0123456789abcdef01234567';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  let dir: string;
+  let keyPath: string;
+  let pem: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'app-config-'));
+    pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    keyPath = path.join(dir, 'private.key');
+    writeFileSync(keyPath, pem);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs in local mode with defaults when nothing is set (empty .env values count as unset)', () => {
+    const config = loadConfig({ API_KEY: '', API_SECRET: '  ', VONAGE_APPLICATION_ID: '' });
+    expect(config).toMatchObject({ mode: 'local', host: '127.0.0.1', port: 3000, logLevel: 'info' });
+    expect(config.credentials).toBeUndefined();
+    expect(config.emulator.dataDir).toBe(path.resolve('./data'));
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('selects opentok mode with both API_KEY and API_SECRET', () => {
+    const config = loadConfig({ API_KEY: '123456', API_SECRET: SECRET, PORT: '0', LOG_LEVEL: 'WARN' });
+    expect(config.mode).toBe('opentok');
+    expect(config.credentials).toEqual({ kind: 'opentok', apiKey: '123456', apiSecret: SECRET });
+    expect(config.port).toBe(0);
+    expect(config.logLevel).toBe('warn');
+  });
+
+  it('selects vonage mode from a key file or an inline key with escaped newlines', () => {
+    const fromFile = loadConfig({ VONAGE_APPLICATION_ID: APP_ID, VONAGE_PRIVATE_KEY_PATH: keyPath });
+    expect(fromFile.mode).toBe('vonage');
+    expect(fromFile.credentials).toEqual({ kind: 'vonage', applicationId: APP_ID, privateKey: pem });
+    const inline = loadConfig({ VONAGE_APPLICATION_ID: APP_ID, VONAGE_PRIVATE_KEY: pem.replace(/\n/g, '\\n') });
+    expect(inline.credentials).toEqual({ kind: 'vonage', applicationId: APP_ID, privateKey: pem });
+  });
+
+  it('keeps OPENTOK_API_URL without a trailing slash and HOST_PASSWORD', () => {
+    const config = loadConfig({
+      API_KEY: '123456',
+      API_SECRET: SECRET,
+      OPENTOK_API_URL: 'http://127.0.0.1:9999/',
+      HOST_PASSWORD: 'pw',
+      HOST: '0.0.0.0',
+    });
+    expect(config.apiUrl).toBe('http://127.0.0.1:9999');
+    expect(config.hostPassword).toBe('pw');
+    expect(config.host).toBe('0.0.0.0');
+  });
+
+  const bad: Array<[string, Record<string, string>, RegExp]> = [
+    ['API_KEY without API_SECRET', { API_KEY: '123456' }, /API_SECRET is not/],
+    ['API_SECRET without API_KEY', { API_SECRET: SECRET }, /API_KEY is not/],
+    ['a non-numeric API_KEY', { API_KEY: 'abc', API_SECRET: SECRET }, /API_KEY must be the digits/],
+    ['an API_SECRET with spaces', { API_KEY: '1', API_SECRET: 'a b' }, /API_SECRET must be/],
+    ['VONAGE_APPLICATION_ID without a key', { VONAGE_APPLICATION_ID: APP_ID }, /VONAGE_PRIVATE_KEY_PATH is not/],
+    ['a Vonage key without VONAGE_APPLICATION_ID', { VONAGE_PRIVATE_KEY_PATH: '/x' }, /VONAGE_APPLICATION_ID is not/],
+    ['an application ID that is not a UUID', { VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: 'k' }, /UUID/],
+    ['an unreadable key file', { VONAGE_APPLICATION_ID: APP_ID, VONAGE_PRIVATE_KEY_PATH: '/nonexistent/key' }, /cannot be read/],
+    ['an inline key that is not PEM', { VONAGE_APPLICATION_ID: APP_ID, VONAGE_PRIVATE_KEY: 'not a key' }, /not a PEM/],
+    ['both credential flavours', { API_KEY: '1', API_SECRET: SECRET, VONAGE_APPLICATION_ID: APP_ID }, /keep only one/],
+    ['OPENTOK_API_URL without credentials', { OPENTOK_API_URL: 'https://api.opentok.com' }, /no credentials/],
+    ['a malformed OPENTOK_API_URL', { API_KEY: '1', API_SECRET: SECRET, OPENTOK_API_URL: 'api.opentok' }, /http\(s\) URL/],
+    ['a PORT out of range', { PORT: '70000' }, /PORT must be a number/],
+    ['a PORT that is not a number', { PORT: 'http' }, /PORT must be a number/],
+    ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+  ];
+
+  it.each(bad)('refuses %s with one line that says what to set', (_case, env, pattern) => {
+    const error = configError(env);
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toMatch(pattern);
+    expect(error.message).not.toContain('\n');
+    expect(error.message).not.toContain(SECRET);
+    expect(error.message).not.toContain('PRIVATE KEY-----');
+  });
+
+  it('never puts the inline private key in the message', () => {
+    const error = configError({ VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: pem });
+    expect(error.message).not.toContain(pem.split('\n')[1]);
+  });
+});
