@@ -3,6 +3,8 @@
  * an archive, the history page lists it as available, the download is real media of about the recorded
  * length, and delete removes it. Individual and composed output.
  */
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';

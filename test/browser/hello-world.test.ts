@@ -1,4 +1,6 @@
 /** Hello World in local mode: two tabs see each other's camera; a refused camera is explained in words. */
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
 import { startLocalApp, type LocalApp } from './helpers/local-app';

@@ -1,4 +1,6 @@
 /** Questions the browser tests ask a page: is a video really playing, what does the recording show. */
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import type { Page } from 'playwright-core';
 
 /**
