@@ -284,7 +284,9 @@ export function createArchiveLifecycle(deps: {
     get: requireArchive,
 
     list({ apiKey, offset, count, sessionId }) {
+      // Reversed first so that archives started in the same millisecond still list newest first (stable sort).
       const matching = [...store.archives.values()]
+        .reverse()
         .filter((a) => a.apiKey === apiKey && a.status !== 'deleted')
         .filter((a) => sessionId === undefined || a.sessionId === sessionId)
         .sort((a, b) => b.createdAt - a.createdAt);
