@@ -101,6 +101,9 @@ export function createArchivingHandlers({ opentok, mode, sessions }: ArchivingDe
         res.redirect(302, archive.url);
         return;
       }
+      if (archive.status === 'deleted') {
+        throw new HttpError({ status: 404, message: 'This archive was deleted. Pick another one from the history page.' });
+      }
       throw new HttpError({ status: 409, message: explainUnavailable(archive) });
     },
 

@@ -1,0 +1,231 @@
+/** The archiving demo end to end against the emulator: pages, start, stop, history, download and delete. */
+import { decodeJwt } from 'jose';
+import request from 'supertest';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { browse, createHarness, readPageData, type Harness } from './helpers/app-harness';
+import { eventually, ParticipantClient, type PageCredentials } from './helpers/participant-client';
+
+interface HistoryJson {
+  page: number;
+  lastPage: number;
+  total: number;
+  isPending: boolean;
+  archives: Array<{ id: string; name: string; status: string; canDownload: boolean; canDelete: boolean }>;
+}
+
+async function pageCredentials(harness: Harness, path: string): Promise<PageCredentials & Record<string, unknown>> {
+  const res = await request(harness.app).get(path).expect(200);
+  return readPageData(res.text) as PageCredentials & Record<string, unknown>;
+}
+
+describe('archiving demo', () => {
+  let emulator: TestEmulator;
+  let harness: Harness;
+  const participants: ParticipantClient[] = [];
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ limits: { finishDeadlineMs: 300 } });
+    harness = createHarness({ apiUrl: emulator.url, apiKey: emulator.apiKey, apiSecret: emulator.apiSecret });
+  });
+  afterAll(async () => {
+    await Promise.all(participants.map((p) => p.leave()));
+    await emulator.close();
+  });
+
+  it('gives the host a moderator token and the participant a publisher token for the same session', async () => {
+    const host = await pageCredentials(harness, '/host');
+    const participant = await pageCredentials(harness, '/participant');
+    expect(host.sessionId).toBe(participant.sessionId);
+    expect(host.apiKey).toBe(emulator.apiKey);
+    expect(decodeJwt(host.token)).toMatchObject({ role: 'moderator', session_id: host.sessionId });
+    expect(decodeJwt(participant.token)).toMatchObject({ role: 'publisher', session_id: host.sessionId });
+    expect(host.recording).toBeNull();
+  });
+
+  it('records a session: start, indicator on reload, stop, history, download and delete', async () => {
+    const { agent, csrfToken } = await browse(harness.app, '/host');
+    const post = (path: string, body: object = {}) =>
+      agent.post(path).set('x-csrf-token', csrfToken).set('Accept', 'application/json').send(body);
+
+    // Nobody connected yet: the platform refuses, the host reads why.
+    const early = await post('/start', { name: 'Too early' });
+    expect(early.status).toBe(400);
+    expect(early.body.error.message).toMatch(/^Nobody is publishing yet/);
+
+    const participant = await ParticipantClient.join(emulator.url, await pageCredentials(harness, '/participant'));
+    participants.push(participant);
+    await participant.publish();
+
+    const started = await post('/start', { name: 'Team sync', hasAudio: true, hasVideo: true, outputMode: 'composed' });
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({ name: 'Team sync', status: 'started', outputMode: 'composed' });
+    expect(started.body).not.toHaveProperty('url');
+    const archiveId: string = started.body.id;
+    await participant.waitFor((m) => m.type === 'archiveStarted' && m.archive.id === archiveId);
+
+    // A host page opened mid-recording starts with the indicator on.
+    const reload = await request(harness.app).get('/host').expect(200);
+    expect(reload.text).toMatch(/id="recording-indicator"[^>]*data-recording="true"/);
+    expect(readPageData(reload.text).recording).toEqual({ id: archiveId, name: 'Team sync' });
+    const participantPage = await request(harness.app).get('/participant').expect(200);
+    expect(participantPage.text).toMatch(/data-recording="true"/);
+
+    const again = await post('/start', {});
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/already being recorded/);
+
+    await participant.uploadRecording(archiveId, Buffer.from('fake media bytes'));
+    const stopped = await post(`/stop/${archiveId}`);
+    expect(stopped.status).toBe(200);
+    expect(stopped.body).toMatchObject({ id: archiveId, status: 'stopped' });
+    await participant.waitFor((m) => m.type === 'archiveStopped' && m.archive.id === archiveId);
+    expect((await post(`/stop/${archiveId}`)).status).toBe(409);
+
+    // While processing, the history JSON marks the page pending so the browser keeps refreshing.
+    const pending = await request(harness.app).get('/history.json').expect(200);
+    expect((pending.body as HistoryJson).archives[0]).toMatchObject({ id: archiveId, status: 'stopped' });
+    expect((pending.body as HistoryJson).isPending).toBe(true);
+    const pendingPage = await request(harness.app).get('/history').expect(200);
+    expect(pendingPage.text).toContain('data-pending="true"');
+    expect(pendingPage.text).not.toContain('class="download-link');
+
+    await participant.finishRecording(archiveId);
+    const ready = await eventually(async () => {
+      const res = await request(harness.app).get('/history.json?page=1');
+      const body = res.body as HistoryJson;
+      return body.archives[0]?.status === 'available' ? body : undefined;
+    });
+    expect(ready.archives[0]).toMatchObject({ name: 'Team sync', canDownload: true, canDelete: true });
+    expect(ready.isPending).toBe(false);
+
+    const history = await agent.get('/history').expect(200);
+    expect(history.text).toContain(`data-archive-id="${archiveId}" data-status="available"`);
+    expect(history.text).toContain(`href="/download/${archiveId}"`);
+    expect(history.text).toContain(`action="/delete/${archiveId}"`);
+
+    const download = await request(harness.app).get(`/download/${archiveId}`).expect(302);
+    const file = await fetch(download.headers.location as string);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).toString()).toContain('fake media bytes');
+
+    // The history page's delete form posts _csrf as a form field and comes back to its page.
+    const deleted = await agent.post(`/delete/${archiveId}`).type('form').send({ _csrf: csrfToken, page: '1' });
+    expect(deleted.status).toBe(303);
+    expect(deleted.headers.location).toBe('/history?page=1');
+    const after = await agent.get('/history').expect(200);
+    expect(after.text).not.toContain(archiveId);
+    expect(after.text).toContain('id="empty-state"');
+    expect(after.text).toContain('href="/host"');
+
+    await request(harness.app).get(`/download/${archiveId}`).set('Accept', 'text/html').expect(404);
+  });
+
+  it('accepts the host form as form-encoded fields (unchecked boxes are absent) and rejects bad options', async () => {
+    const { agent, csrfToken } = await browse(harness.app, '/host');
+    const form = (fields: Record<string, string>) =>
+      agent.post('/start').set('Accept', 'application/json').type('form').send({ _csrf: csrfToken, ...fields });
+
+    const noTracks = await form({ name: 'x', outputMode: 'composed' });
+    expect(noTracks.status).toBe(400);
+    expect(noTracks.body.error.message).toMatch(/hasAudio|hasVideo/);
+
+    const badMode = await form({ hasAudio: 'on', outputMode: 'mixed' });
+    expect(badMode.status).toBe(400);
+    expect(badMode.body.error.message).toMatch(/outputMode must be composed or individual/);
+
+    const longName = await agent
+      .post('/start')
+      .set('x-csrf-token', csrfToken)
+      .send({ name: 'n'.repeat(81) });
+    expect(longName.status).toBe(400);
+
+    const malformed = await agent
+      .post('/start')
+      .set('x-csrf-token', csrfToken)
+      .set('Content-Type', 'application/json')
+      .send('{"name":');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(/could not be read/);
+
+    const audioOnly = await form({ name: 'Audio only', hasAudio: 'on', outputMode: 'individual' });
+    expect(audioOnly.status).toBe(200);
+    expect(audioOnly.body).toMatchObject({ hasAudio: true, hasVideo: false, outputMode: 'individual' });
+    expect((await agent.post(`/stop/${audioOnly.body.id}`).set('x-csrf-token', csrfToken)).status).toBe(200);
+  });
+
+  it.each([
+    ['unknown', '00000000-0000-4000-8000-000000000000', 404],
+    ['malformed', 'not an id!', 400],
+    ['dotted', 'abc.mp4', 400],
+    ['too long', 'a'.repeat(200), 400],
+  ])('answers an %s archive ID on stop, download and delete', async (_kind, id, status) => {
+    const { agent, csrfToken } = await browse(harness.app);
+    const path = encodeURIComponent(id);
+    expect((await agent.post(`/stop/${path}`).set('x-csrf-token', csrfToken)).status).toBe(status);
+    expect((await agent.get(`/download/${path}`)).status).toBe(status);
+    expect((await agent.post(`/delete/${path}`).set('x-csrf-token', csrfToken)).status).toBe(status);
+  });
+});
+
+describe('history pagination', () => {
+  let emulator: TestEmulator;
+  let harness: Harness;
+  let participant: ParticipantClient;
+  const names: string[] = [];
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ limits: { finishDeadlineMs: 200 } });
+    harness = createHarness({ apiUrl: emulator.url, apiKey: emulator.apiKey, apiSecret: emulator.apiSecret });
+    const { agent, csrfToken } = await browse(harness.app, '/host');
+    participant = await ParticipantClient.join(emulator.url, await pageCredentials(harness, '/participant'));
+    await participant.publish();
+    for (let i = 1; i <= 7; i += 1) {
+      const name = i === 3 ? '' : `Archive ${i}`;
+      const started = await agent.post('/start').set('x-csrf-token', csrfToken).send({ name });
+      expect(started.status).toBe(200);
+      await agent.post(`/stop/${started.body.id}`).set('x-csrf-token', csrfToken).expect(200);
+      names.push(name || 'Untitled');
+      // createdAt has millisecond resolution; keep the order unambiguous.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  });
+  afterAll(async () => {
+    await participant.leave();
+    await emulator.close();
+  });
+
+  const rowNames = (html: string) => [...html.matchAll(/<td class="archive-name">([^<]*)<\/td>/g)].map((m) => m[1]);
+
+  it('shows five archives a page, newest first, with Newer/Older links', async () => {
+    const first = await request(harness.app).get('/history').expect(200);
+    expect(rowNames(first.text)).toEqual(names.slice(2).reverse());
+    expect(first.text).toContain('rel="next" href="/history?page=2"');
+    expect(first.text).not.toContain('rel="prev"');
+    expect(first.text).toContain('Untitled');
+
+    const second = await request(harness.app).get('/history?page=2').expect(200);
+    expect(rowNames(second.text)).toEqual(names.slice(0, 2).reverse());
+    expect(second.text).toContain('rel="prev" href="/history?page=1"');
+    expect(second.text).not.toContain('rel="next"');
+  });
+
+  it.each(['0', '-1', 'abc', '1.5', ''])('treats page=%p as page 1', async (page) => {
+    const res = await request(harness.app).get(`/history?page=${page}`).expect(200);
+    expect(rowNames(res.text)).toEqual(names.slice(2).reverse());
+  });
+
+  it('shows the empty state with a link to the last page past the end', async () => {
+    const res = await request(harness.app).get('/history?page=9').expect(200);
+    expect(res.text).toContain('id="empty-state"');
+    expect(res.text).toContain('href="/history?page=2"');
+    expect(rowNames(res.text)).toEqual([]);
+  });
+
+  it('serves the same page as JSON for the status refresh', async () => {
+    const res = await request(harness.app).get('/history.json?page=2').expect(200);
+    const body = res.body as HistoryJson;
+    expect(body).toMatchObject({ page: 2, lastPage: 2, total: 7 });
+    expect(body.archives.map((a) => a.name)).toEqual(names.slice(0, 2).reverse());
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+});
