@@ -3,13 +3,11 @@
  * an archive, the history page lists it as available, the download is real media of about the recorded
  * length, and delete removes it. Individual and composed output.
  */
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
 import { startLocalApp, type LocalApp } from './helpers/local-app';
-import { measurePlayback, waitForPlayingVideos } from './helpers/page-checks';
+import { measurePlayback, waitForPlayingVideos, waitForVideoCount } from './helpers/page-checks';
 
 const EBML_MAGIC = [0x1a, 0x45, 0xdf, 0xa3];
 const RECORD_MS = 4000;
@@ -59,7 +57,8 @@ async function waitForAvailable(page: Page, name: string, timeoutMs = 30_000): P
     if ((await row.count()) === 1 && (await row.getAttribute('data-status')) === 'available') {
       return (await row.getAttribute('data-archive-id')) as string;
     }
-    if (Date.now() > deadline) throw new Error(`archive "${name}" did not become available in ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`archive "${name}" did not become available in ${timeoutMs} ms`);
     await page.waitForTimeout(500);
   }
 }
@@ -70,7 +69,10 @@ async function download(page: Page, archiveId: string): Promise<{ bytes: Uint8Ar
   expect(href).toBeTruthy();
   const response = await page.request.get(new URL(href as string, app.url).toString());
   expect(response.ok()).toBe(true);
-  return { bytes: new Uint8Array(await response.body()), contentType: response.headers()['content-type'] ?? '' };
+  return {
+    bytes: new Uint8Array(await response.body()),
+    contentType: response.headers()['content-type'] ?? '',
+  };
 }
 
 async function deleteArchive(page: Page, archiveId: string): Promise<void> {
@@ -85,7 +87,10 @@ test('individual: indicator for everyone incl. a late joiner, a tab closed mid-r
   try {
     const host = await openVideoPage(context, '/host');
     const participant = await openVideoPage(context, '/participant');
-    await Promise.all([waitForPlayingVideos(host, '#subscribers', 1), waitForPlayingVideos(participant, '#subscribers', 1)]);
+    await Promise.all([
+      waitForPlayingVideos(host, '#subscribers', 1),
+      waitForPlayingVideos(participant, '#subscribers', 1),
+    ]);
 
     const name = `individual ${Date.now()}`;
     await startArchive(host, name, 'individual');
@@ -98,9 +103,7 @@ test('individual: indicator for everyone incl. a late joiner, a tab closed mid-r
     // The late joiner leaves by closing its tab while the archive records.
     await late.waitForTimeout(2500);
     await late.close();
-    await host.waitForFunction(() => document.querySelectorAll('#subscribers video').length === 1, undefined, {
-      timeout: 15_000,
-    });
+    await waitForVideoCount(host, '#subscribers', 1);
 
     await host.waitForTimeout(Math.max(0, RECORD_MS - (Date.now() - startedAt)));
     await host.click('#stop-archive');
@@ -142,7 +145,10 @@ test('composed: one WebM mixing everyone that plays in the browser for about the
   try {
     const host = await openVideoPage(context, '/host');
     const participant = await openVideoPage(context, '/participant');
-    await Promise.all([waitForPlayingVideos(host, '#subscribers', 1), waitForPlayingVideos(participant, '#subscribers', 1)]);
+    await Promise.all([
+      waitForPlayingVideos(host, '#subscribers', 1),
+      waitForPlayingVideos(participant, '#subscribers', 1),
+    ]);
 
     const name = `composed ${Date.now()}`;
     await startArchive(host, name, 'composed');
@@ -159,7 +165,9 @@ test('composed: one WebM mixing everyone that plays in the browser for about the
     expect(contentType).toMatch(/webm/);
     expect(startsWithEbml(bytes)).toBe(true);
 
-    const href = await history.locator(`tr[data-archive-id="${archiveId}"] a.download-link`).getAttribute('href');
+    const href = await history
+      .locator(`tr[data-archive-id="${archiveId}"] a.download-link`)
+      .getAttribute('href');
     const playback = await measurePlayback(history, href as string);
     expect(playback.videoWidth).toBe(640);
     expect(playback.duration * 1000).toBeGreaterThan(recordedMs - 1500);

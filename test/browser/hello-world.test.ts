@@ -1,10 +1,8 @@
 /** Hello World in local mode: two tabs see each other's camera; a refused camera is explained in words. */
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
 import { startLocalApp, type LocalApp } from './helpers/local-app';
-import { waitForPlayingVideos } from './helpers/page-checks';
+import { waitForPlayingVideos, waitForVideoCount } from './helpers/page-checks';
 
 let app: LocalApp;
 let browser: Browser;
@@ -38,9 +36,7 @@ test('two hello-world tabs see and keep seeing each other, and a closed tab disa
     await expect(first.locator('#alerts .alert').count()).resolves.toBe(0);
 
     await second.close();
-    await first.waitForFunction(() => document.querySelectorAll('#subscribers video').length === 0, undefined, {
-      timeout: 15_000,
-    });
+    await waitForVideoCount(first, '#subscribers', 0);
   } finally {
     await context.close();
   }

@@ -1,19 +1,25 @@
 /** Questions the browser tests ask a page: is a video really playing, what does the recording show. */
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 import type { Page } from 'playwright-core';
+import type { PageGlobals, PageVideo } from './page-shapes';
 
 /**
  * Resolves when `count` videos inside `selector` have a decoded frame (videoWidth > 0) and their
  * currentTime moved forward over a short interval: frames are arriving, not just an element.
  */
-export async function waitForPlayingVideos(page: Page, selector: string, count: number, timeoutMs = 30_000): Promise<void> {
+export async function waitForPlayingVideos(
+  page: Page,
+  selector: string,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<void> {
   await page.waitForFunction(
     ({ selector, count }) => {
-      const videos = [...document.querySelectorAll<HTMLVideoElement>(`${selector} video`)].filter((v) => v.videoWidth > 0);
+      const g = globalThis as unknown as PageGlobals;
+      const videos = Array.from(g.document.querySelectorAll(`${selector} video`)).filter(
+        (v) => v.videoWidth > 0,
+      );
       if (videos.length < count) return false;
-      const w = window as unknown as { __lastTimes?: Map<HTMLVideoElement, number> };
-      const last = (w.__lastTimes ??= new Map());
+      const last = (g.__lastTimes ??= new Map<PageVideo, number>());
       let advancing = 0;
       for (const video of videos) {
         const before = last.get(video);
@@ -28,15 +34,20 @@ export async function waitForPlayingVideos(page: Page, selector: string, count: 
 }
 
 /** Loads a media file into a <video> in the page and reports its real duration (MediaRecorder WebM has none in its header). */
-export async function measurePlayback(page: Page, url: string): Promise<{ duration: number; videoWidth: number }> {
+export async function measurePlayback(
+  page: Page,
+  url: string,
+): Promise<{ duration: number; videoWidth: number }> {
   return page.evaluate(async (src) => {
+    const document = (globalThis as unknown as PageGlobals).document;
     const video = document.createElement('video');
     video.muted = true;
     video.preload = 'auto';
     document.body.appendChild(video);
     const loaded = new Promise<void>((resolve, reject) => {
       video.onloadedmetadata = () => resolve();
-      video.onerror = () => reject(new Error(`the browser could not load ${src}: ${video.error?.message ?? ''}`));
+      video.onerror = () =>
+        reject(new Error(`the browser could not load ${src}: ${video.error?.message ?? ''}`));
     });
     video.src = src;
     await loaded;
@@ -54,4 +65,19 @@ export async function measurePlayback(page: Page, url: string): Promise<{ durati
     video.remove();
     return result;
   }, url);
+}
+
+/** Resolves when exactly `count` video elements are inside `selector` (e.g. after someone left). */
+export async function waitForVideoCount(
+  page: Page,
+  selector: string,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<void> {
+  await page.waitForFunction(
+    ({ selector, count }) =>
+      (globalThis as unknown as PageGlobals).document.querySelectorAll(`${selector} video`).length === count,
+    { selector, count },
+    { timeout: timeoutMs, polling: 100 },
+  );
 }

@@ -1,0 +1,30 @@
+/**
+ * The few DOM shapes the in-page functions of the browser tests touch. The test program is compiled
+ * without the DOM library (it would retype Node's fetch for every other test), so these stand in for it.
+ * In-page functions are serialized into the page, so they cast `globalThis` themselves rather than call a helper.
+ */
+export interface PageVideo {
+  videoWidth: number;
+  currentTime: number;
+  duration: number;
+  muted: boolean;
+  preload: string;
+  src: string;
+  error: { message: string } | null;
+  onloadedmetadata: (() => void) | null;
+  ondurationchange: (() => void) | null;
+  onerror: (() => void) | null;
+  remove(): void;
+}
+
+export interface PageDocument {
+  querySelectorAll(selector: string): ArrayLike<PageVideo>;
+  createElement(tag: 'video'): PageVideo;
+  body: { appendChild(node: PageVideo): void };
+}
+
+export interface PageGlobals {
+  document: PageDocument;
+  /** scratch space the polling functions keep between calls */
+  __lastTimes?: Map<PageVideo, number>;
+}
