@@ -15,7 +15,9 @@ afterEach(async () => {
 });
 afterAll(() => emu.close());
 
-async function sessionWithClient(form?: Record<string, string>): Promise<{ sessionId: string; browser: FakeBrowser }> {
+async function sessionWithClient(
+  form?: Record<string, string>,
+): Promise<{ sessionId: string; browser: FakeBrowser }> {
   const sessionId = await createSession(emu, form);
   const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), {
     apiKey: emu.apiKey,
@@ -67,7 +69,9 @@ describe('start', () => {
       projectId: Number(emu.apiKey),
     });
     expect(archive.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect((await rest(emu, 'GET', archivePath(emu, `/${archive.id}`))).body).toMatchObject({ status: 'paused' });
+    expect((await rest(emu, 'GET', archivePath(emu, `/${archive.id}`))).body).toMatchObject({
+      status: 'paused',
+    });
   });
 
   it('stays started while a stream is published and name is null when none is given', async () => {
@@ -76,7 +80,9 @@ describe('start', () => {
     const archive = await startArchive(sessionId, { outputMode: 'individual' });
     expect(archive.name).toBeNull();
     expect(archive).not.toHaveProperty('resolution');
-    expect((await rest(emu, 'GET', archivePath(emu, `/${archive.id}`))).body).toMatchObject({ status: 'started' });
+    expect((await rest(emu, 'GET', archivePath(emu, `/${archive.id}`))).body).toMatchObject({
+      status: 'started',
+    });
   });
 
   it('answers 400 when no client is connected', async () => {
@@ -109,7 +115,9 @@ describe('start', () => {
 
   it('answers 409 for a relayed session and for a session already recording', async () => {
     const relayed = await sessionWithClient({ 'p2p.preference': 'enabled' });
-    expect((await rest(emu, 'POST', archivePath(emu), { body: { sessionId: relayed.sessionId } })).status).toBe(409);
+    expect(
+      (await rest(emu, 'POST', archivePath(emu), { body: { sessionId: relayed.sessionId } })).status,
+    ).toBe(409);
 
     const { sessionId } = await sessionWithClient();
     await startArchive(sessionId);
@@ -126,7 +134,12 @@ describe('stop, get, delete', () => {
     const archive = await startArchive(sessionId);
     const stopped = await rest(emu, 'POST', archivePath(emu, `/${archive.id}/stop`));
     expect(stopped.status).toBe(200);
-    expect(stopped.body).toMatchObject({ id: archive.id, status: 'stopped', reason: 'user initiated', url: null });
+    expect(stopped.body).toMatchObject({
+      id: archive.id,
+      status: 'stopped',
+      reason: 'user initiated',
+      url: null,
+    });
     const again = await rest(emu, 'POST', archivePath(emu, `/${archive.id}/stop`), { body: {} });
     expect(again.status).toBe(409);
     expect(again.body).toEqual(fixture('error-409-archive.json'));
@@ -142,7 +155,11 @@ describe('stop, get, delete', () => {
 
   it('answers 404 with the recorded body for unknown archives on get, stop and delete', async () => {
     const unknown = '00000000-0000-0000-0000-000000000000';
-    for (const [method, suffix] of [['GET', ''], ['POST', '/stop'], ['DELETE', '']] as const) {
+    for (const [method, suffix] of [
+      ['GET', ''],
+      ['POST', '/stop'],
+      ['DELETE', ''],
+    ] as const) {
       const res = await rest(emu, method, archivePath(emu, `/${unknown}${suffix}`));
       expect(res.status).toBe(404);
       expect(res.body).toEqual(fixture('error-404-archive.json'));
@@ -158,7 +175,9 @@ describe('stop, get, delete', () => {
     const deleted = await rest(emu, 'DELETE', archivePath(emu, `/${archive.id}`));
     expect(deleted.status).toBe(204);
     expect(deleted.text).toBe('');
-    expect((await rest(emu, 'GET', archivePath(emu, `/${archive.id}`))).body).toMatchObject({ status: 'deleted' });
+    expect((await rest(emu, 'GET', archivePath(emu, `/${archive.id}`))).body).toMatchObject({
+      status: 'deleted',
+    });
     const list = await rest(emu, 'GET', archivePath(emu, `?sessionId=${encodeURIComponent(sessionId)}`));
     expect(list.body).toEqual({ count: 0, items: [] });
   });
@@ -175,7 +194,10 @@ describe('list', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     const filter = `sessionId=${encodeURIComponent(sessionId)}`;
-    const all = (await rest(emu, 'GET', archivePath(emu, `?${filter}`))).body as { count: number; items: ArchiveBody[] };
+    const all = (await rest(emu, 'GET', archivePath(emu, `?${filter}`))).body as {
+      count: number;
+      items: ArchiveBody[];
+    };
     expect(all.count).toBe(3);
     expect(all.items.map((a) => a.id)).toEqual([...ids].reverse());
     const page = (await rest(emu, 'GET', archivePath(emu, `?${filter}&offset=1&count=1`))).body as typeof all;
@@ -193,21 +215,34 @@ describe('layout and manual streams', () => {
     const archive = await startArchive(sessionId);
     const path = archivePath(emu, `/${archive.id}/layout`);
     expect((await rest(emu, 'PUT', path, { body: { type: 'pip' } })).status).toBe(200);
-    expect((await rest(emu, 'PUT', path, { body: { type: 'bestFit', screenshare_type: 'pip' } })).status).toBe(200);
+    expect(
+      (await rest(emu, 'PUT', path, { body: { type: 'bestFit', screenshare_type: 'pip' } })).status,
+    ).toBe(200);
     expect((await rest(emu, 'PUT', path, { body: { type: 'focus' } })).status).toBe(400);
-    expect((await rest(emu, 'PUT', archivePath(emu, '/00000000-0000-0000-0000-000000000000/layout'), { body: { type: 'pip' } })).status).toBe(404);
+    expect(
+      (
+        await rest(emu, 'PUT', archivePath(emu, '/00000000-0000-0000-0000-000000000000/layout'), {
+          body: { type: 'pip' },
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('adds and removes streams in manual mode, 405 in auto mode, 404 for unknown streams', async () => {
     const { sessionId, browser } = await sessionWithClient();
     const streamId = await browser.publish();
     const auto = await startArchive(sessionId);
-    expect((await rest(emu, 'PATCH', archivePath(emu, `/${auto.id}/streams`), { body: { addStream: streamId } })).status).toBe(405);
+    expect(
+      (await rest(emu, 'PATCH', archivePath(emu, `/${auto.id}/streams`), { body: { addStream: streamId } }))
+        .status,
+    ).toBe(405);
     await rest(emu, 'POST', archivePath(emu, `/${auto.id}/stop`));
 
     const manual = await startArchive(sessionId, { streamMode: 'manual' });
     const streams = archivePath(emu, `/${manual.id}/streams`);
-    expect((await rest(emu, 'PATCH', streams, { body: { addStream: streamId, hasVideo: false } })).status).toBe(204);
+    expect(
+      (await rest(emu, 'PATCH', streams, { body: { addStream: streamId, hasVideo: false } })).status,
+    ).toBe(204);
     expect((await rest(emu, 'GET', archivePath(emu, `/${manual.id}`))).body).toMatchObject({
       streams: [{ streamId, hasAudio: true, hasVideo: false }],
     });

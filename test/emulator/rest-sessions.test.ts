@@ -4,7 +4,6 @@ import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { fixture } from './support/fixtures';
 import { archivePath, rest, restJwt } from './support/platform-client';
 
-
 let emu: TestEmulator;
 beforeAll(async () => {
   emu = await startTestEmulator();
@@ -21,7 +20,9 @@ describe('POST /session/create', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const [created] = res.body as Array<Record<string, string>>;
-    expect(Object.keys(created!).sort()).toEqual(Object.keys(fixture<object[]>('session-create.json')[0]!).sort());
+    expect(Object.keys(created!).sort()).toEqual(
+      Object.keys(fixture<object[]>('session-create.json')[0]!).sort(),
+    );
     expect(created!.session_id).toMatch(/^1_[A-Za-z0-9_-]+$/);
     const fields = decodeSessionId(created!.session_id!);
     expect(fields[0]).toBe('1');
@@ -31,7 +32,10 @@ describe('POST /session/create', () => {
   });
 
   it('answers XML without an Accept: application/json header, as Ruby and PHP parse it', async () => {
-    const res = await rest(emu, 'POST', '/session/create', { form: { 'p2p.preference': 'enabled' }, accept: '*/*' });
+    const res = await rest(emu, 'POST', '/session/create', {
+      form: { 'p2p.preference': 'enabled' },
+      accept: '*/*',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/xml/);
     expect(res.text).toMatch(
@@ -44,7 +48,9 @@ describe('POST /session/create', () => {
       form: { archiveMode: 'manual', location: 'null', 'p2p.preference': 'disabled' },
     });
     expect(vonage.status).toBe(200);
-    const located = await rest(emu, 'POST', '/session/create', { form: { location: '12.34.56.78', 'p2p.preference': 'enabled' } });
+    const located = await rest(emu, 'POST', '/session/create', {
+      form: { location: '12.34.56.78', 'p2p.preference': 'enabled' },
+    });
     const [created] = located.body as Array<{ session_id: string }>;
     expect(decodeSessionId(created!.session_id)[2]).toBe('12.34.56.78');
   });
@@ -67,7 +73,9 @@ describe('REST authentication (X-OPENTOK-AUTH)', () => {
   const listPath = (): string => archivePath(emu);
 
   it('accepts ist in the payload or in the JOSE header (Ruby 4.x), with or without jti', async () => {
-    expect((await rest(emu, 'GET', listPath(), { jwt: await restJwt(emu, { istIn: 'header' }) })).status).toBe(200);
+    expect(
+      (await rest(emu, 'GET', listPath(), { jwt: await restJwt(emu, { istIn: 'header' }) })).status,
+    ).toBe(200);
     const noJti = await new SignJWT({ iss: emu.apiKey, ist: 'project' })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuedAt()

@@ -28,8 +28,9 @@ export class FakeBrowser {
     );
   }
 
-  static async open(realtimeUrl: string): Promise<FakeBrowser> {
-    const ws = new WebSocket(realtimeUrl);
+  /** `autoPong: false` plays a client whose network died silently: it never answers the server's pings. */
+  static async open(realtimeUrl: string, options: { autoPong?: boolean } = {}): Promise<FakeBrowser> {
+    const ws = new WebSocket(realtimeUrl, { autoPong: options.autoPong ?? true });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -40,9 +41,16 @@ export class FakeBrowser {
   /** Opens a socket, sends `connect` and waits for `connected` (or for the error that closes the socket). */
   static async join(
     realtimeUrl: string,
-    connect: { apiKey: string; sessionId: string; token: string; resumeConnectionId?: string; resumeKey?: string },
+    connect: {
+      apiKey: string;
+      sessionId: string;
+      token: string;
+      resumeConnectionId?: string;
+      resumeKey?: string;
+    },
+    options: { autoPong?: boolean } = {},
   ): Promise<FakeBrowser> {
-    const browser = await FakeBrowser.open(realtimeUrl);
+    const browser = await FakeBrowser.open(realtimeUrl, options);
     browser.send({ type: 'connect', ...connect });
     await browser.waitFor((m) => m.type === 'connected' || m.type === 'error');
     return browser;
@@ -73,7 +81,14 @@ export class FakeBrowser {
   async publish(name = 'camera'): Promise<string> {
     const ack = await this.request({
       type: 'publish',
-      stream: { name, hasAudio: true, hasVideo: true, videoType: 'camera', videoDimensions: { width: 640, height: 480 }, frameRate: 30 },
+      stream: {
+        name,
+        hasAudio: true,
+        hasVideo: true,
+        videoType: 'camera',
+        videoDimensions: { width: 640, height: 480 },
+        frameRate: 30,
+      },
     });
     if (!ack.stream) throw new Error(`publish refused: ${JSON.stringify(ack.error)}`);
     return ack.stream.streamId;
@@ -85,7 +100,8 @@ export class FakeBrowser {
     for (;;) {
       const found = this.received.find(predicate);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`timed out; received: ${JSON.stringify(this.received.map((m) => m.type))}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out; received: ${JSON.stringify(this.received.map((m) => m.type))}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 50);
         this.waiters.push(() => {
@@ -100,7 +116,9 @@ export class FakeBrowser {
   async waitClosed(timeoutMs = WAIT_MS): Promise<number> {
     return Promise.race([
       this.closed,
-      new Promise<number>((_, reject) => setTimeout(() => reject(new Error('socket not closed in time')), timeoutMs).unref()),
+      new Promise<number>((_, reject) =>
+        setTimeout(() => reject(new Error('socket not closed in time')), timeoutMs).unref(),
+      ),
     ]);
   }
 

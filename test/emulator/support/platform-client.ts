@@ -53,13 +53,18 @@ export async function rest(
   return { status: response.status, body: parsed, text, headers: response.headers };
 }
 
-export async function createSession(project: Project, form: Record<string, string> = { 'p2p.preference': 'disabled' }) {
+export async function createSession(
+  project: Project,
+  form: Record<string, string> = { 'p2p.preference': 'disabled' },
+) {
   const response = await rest(project, 'POST', '/session/create', { form });
-  if (response.status !== 200) throw new Error(`session create answered ${response.status}: ${response.text}`);
+  if (response.status !== 200)
+    throw new Error(`session create answered ${response.status}: ${response.text}`);
   return (response.body as Array<{ session_id: string }>)[0]!.session_id;
 }
 
-export const archivePath = (project: Project, suffix = ''): string => `/v2/project/${project.apiKey}/archive${suffix}`;
+export const archivePath = (project: Project, suffix = ''): string =>
+  `/v2/project/${project.apiKey}/archive${suffix}`;
 
 export type TokenRole = 'subscriber' | 'publisher' | 'publisheronly' | 'moderator';
 
@@ -104,7 +109,9 @@ export function t1ClientToken(
   if (options.expireTime !== undefined) params.set('expire_time', String(options.expireTime));
   if (options.data !== undefined) params.set('connection_data', options.data);
   const dataString = params.toString();
-  const sig = createHmac('sha1', options.secret ?? project.apiSecret).update(dataString).digest('hex');
+  const sig = createHmac('sha1', options.secret ?? project.apiSecret)
+    .update(dataString)
+    .digest('hex');
   let encoded = Buffer.from(`partner_id=${project.apiKey}&sig=${sig}:${dataString}`).toString('base64');
   if (options.urlSafe) encoded = encoded.replace(/\+/g, '-').replace(/\//g, '_');
   return `T1==${encoded}`;
