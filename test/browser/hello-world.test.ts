@@ -1,5 +1,5 @@
 /** Hello World in local mode: two tabs see each other's camera; a refused camera is explained in words. */
-import type { Browser } from 'playwright-core';
+import type { Browser, WebSocketRoute } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
 import { startLocalApp, type LocalApp } from './helpers/local-app';
 import { waitForPlayingVideos, waitForVideoCount } from './helpers/page-checks';
@@ -37,6 +37,45 @@ test('two hello-world tabs see and keep seeing each other, and a closed tab disa
 
     await second.close();
     await waitForVideoCount(first, '#subscribers', 0);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a network blip on one tab reconnects it without the other tab losing or duplicating its video', async () => {
+  const context = await browser.newContext();
+  try {
+    const first = await context.newPage();
+    await first.goto(`${app.url}/hello-world`);
+    await waitForPlayingVideos(first, '#publisher', 1);
+
+    // The second tab's realtime socket passes through a route the test can cut, like a dropped network.
+    const second = await context.newPage();
+    const sockets: WebSocketRoute[] = [];
+    await second.routeWebSocket(/\/emulator\/realtime$/, (ws) => {
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    await second.goto(`${app.url}/hello-world`);
+    await Promise.all([
+      waitForPlayingVideos(first, '#subscribers', 1),
+      waitForPlayingVideos(second, '#subscribers', 1),
+    ]);
+    const shownBefore = await first.locator('#subscribers .OT_subscriber').getAttribute('id');
+
+    await sockets[0]?.close({ code: 1012, reason: 'network blip' });
+    await second.waitForTimeout(3000);
+    expect(sockets.length).toBeGreaterThanOrEqual(2);
+
+    // Same subscriber element as before: the first tab never saw the stream go away and come back.
+    expect(await first.locator('#subscribers video').count()).toBe(1);
+    expect(await first.locator('#subscribers .OT_subscriber').getAttribute('id')).toBe(shownBefore);
+    expect(await second.locator('#subscribers video').count()).toBe(1);
+    await Promise.all([
+      waitForPlayingVideos(first, '#subscribers', 1),
+      waitForPlayingVideos(second, '#subscribers', 1),
+    ]);
+    await expect(second.locator('#alerts .alert').count()).resolves.toBe(0);
   } finally {
     await context.close();
   }
