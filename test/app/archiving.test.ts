@@ -2,8 +2,8 @@
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { browse, createHarness, readPageData, type Harness } from './helpers/app-harness';
-import { eventually, ParticipantClient, type PageCredentials } from './helpers/participant-client';
+import { browse, createHarness, readPageData, type Harness, type PageData } from './helpers/app-harness';
+import { eventually, ParticipantClient } from './helpers/participant-client';
 
 interface HistoryJson {
   page: number;
@@ -13,9 +13,9 @@ interface HistoryJson {
   archives: Array<{ id: string; name: string; status: string; canDownload: boolean; canDelete: boolean }>;
 }
 
-async function pageCredentials(harness: Harness, path: string): Promise<PageCredentials & Record<string, unknown>> {
+async function pageCredentials(harness: Harness, path: string): Promise<PageData> {
   const res = await request(harness.app).get(path).expect(200);
-  return readPageData(res.text) as PageCredentials & Record<string, unknown>;
+  return readPageData(res.text);
 }
 
 describe('archiving demo', () => {
@@ -52,11 +52,19 @@ describe('archiving demo', () => {
     expect(early.status).toBe(400);
     expect(early.body.error.message).toMatch(/^Nobody is publishing yet/);
 
-    const participant = await ParticipantClient.join(emulator.url, await pageCredentials(harness, '/participant'));
+    const participant = await ParticipantClient.join(
+      emulator.url,
+      await pageCredentials(harness, '/participant'),
+    );
     participants.push(participant);
     await participant.publish();
 
-    const started = await post('/start', { name: 'Team sync', hasAudio: true, hasVideo: true, outputMode: 'composed' });
+    const started = await post('/start', {
+      name: 'Team sync',
+      hasAudio: true,
+      hasVideo: true,
+      outputMode: 'composed',
+    });
     expect(started.status).toBe(200);
     expect(started.body).toMatchObject({ name: 'Team sync', status: 'started', outputMode: 'composed' });
     expect(started.body).not.toHaveProperty('url');
@@ -109,7 +117,10 @@ describe('archiving demo', () => {
     expect(Buffer.from(await file.arrayBuffer()).toString()).toContain('fake media bytes');
 
     // The history page's delete form posts _csrf as a form field and comes back to its page.
-    const deleted = await agent.post(`/delete/${archiveId}`).type('form').send({ _csrf: csrfToken, page: '1' });
+    const deleted = await agent
+      .post(`/delete/${archiveId}`)
+      .type('form')
+      .send({ _csrf: csrfToken, page: '1' });
     expect(deleted.status).toBe(303);
     expect(deleted.headers.location).toBe('/history?page=1');
     const after = await agent.get('/history').expect(200);
@@ -123,7 +134,11 @@ describe('archiving demo', () => {
   it('accepts the host form as form-encoded fields (unchecked boxes are absent) and rejects bad options', async () => {
     const { agent, csrfToken } = await browse(harness.app, '/host');
     const form = (fields: Record<string, string>) =>
-      agent.post('/start').set('Accept', 'application/json').type('form').send({ _csrf: csrfToken, ...fields });
+      agent
+        .post('/start')
+        .set('Accept', 'application/json')
+        .type('form')
+        .send({ _csrf: csrfToken, ...fields });
 
     const noTracks = await form({ name: 'x', outputMode: 'composed' });
     expect(noTracks.status).toBe(400);
@@ -194,7 +209,8 @@ describe('history pagination', () => {
     await emulator.close();
   });
 
-  const rowNames = (html: string) => [...html.matchAll(/<td class="archive-name">([^<]*)<\/td>/g)].map((m) => m[1]);
+  const rowNames = (html: string) =>
+    [...html.matchAll(/<td class="archive-name">([^<]*)<\/td>/g)].map((m) => m[1]);
 
   it('shows five archives a page, newest first, with Newer/Older links', async () => {
     const first = await request(harness.app).get('/history').expect(200);

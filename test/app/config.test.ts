@@ -25,7 +25,9 @@ describe('loadConfig', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'app-config-'));
-    pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    pem = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     keyPath = path.join(dir, 'private.key');
     writeFileSync(keyPath, pem);
   });
@@ -51,7 +53,10 @@ describe('loadConfig', () => {
     const fromFile = loadConfig({ VONAGE_APPLICATION_ID: APP_ID, VONAGE_PRIVATE_KEY_PATH: keyPath });
     expect(fromFile.mode).toBe('vonage');
     expect(fromFile.credentials).toEqual({ kind: 'vonage', applicationId: APP_ID, privateKey: pem });
-    const inline = loadConfig({ VONAGE_APPLICATION_ID: APP_ID, VONAGE_PRIVATE_KEY: pem.replace(/\n/g, '\\n') });
+    const inline = loadConfig({
+      VONAGE_APPLICATION_ID: APP_ID,
+      VONAGE_PRIVATE_KEY: pem.replace(/\n/g, '\\n'),
+    });
     expect(inline.credentials).toEqual({ kind: 'vonage', applicationId: APP_ID, privateKey: pem });
   });
 
@@ -73,14 +78,42 @@ describe('loadConfig', () => {
     ['API_SECRET without API_KEY', { API_SECRET: SECRET }, /API_KEY is not/],
     ['a non-numeric API_KEY', { API_KEY: 'abc', API_SECRET: SECRET }, /API_KEY must be the digits/],
     ['an API_SECRET with spaces', { API_KEY: '1', API_SECRET: 'a b' }, /API_SECRET must be/],
-    ['VONAGE_APPLICATION_ID without a key', { VONAGE_APPLICATION_ID: APP_ID }, /VONAGE_PRIVATE_KEY_PATH is not/],
-    ['a Vonage key without VONAGE_APPLICATION_ID', { VONAGE_PRIVATE_KEY_PATH: '/x' }, /VONAGE_APPLICATION_ID is not/],
-    ['an application ID that is not a UUID', { VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: 'k' }, /UUID/],
-    ['an unreadable key file', { VONAGE_APPLICATION_ID: APP_ID, VONAGE_PRIVATE_KEY_PATH: '/nonexistent/key' }, /cannot be read/],
-    ['an inline key that is not PEM', { VONAGE_APPLICATION_ID: APP_ID, VONAGE_PRIVATE_KEY: 'not a key' }, /not a PEM/],
-    ['both credential flavours', { API_KEY: '1', API_SECRET: SECRET, VONAGE_APPLICATION_ID: APP_ID }, /keep only one/],
+    [
+      'VONAGE_APPLICATION_ID without a key',
+      { VONAGE_APPLICATION_ID: APP_ID },
+      /VONAGE_PRIVATE_KEY_PATH is not/,
+    ],
+    [
+      'a Vonage key without VONAGE_APPLICATION_ID',
+      { VONAGE_PRIVATE_KEY_PATH: '/x' },
+      /VONAGE_APPLICATION_ID is not/,
+    ],
+    [
+      'an application ID that is not a UUID',
+      { VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: 'k' },
+      /UUID/,
+    ],
+    [
+      'an unreadable key file',
+      { VONAGE_APPLICATION_ID: APP_ID, VONAGE_PRIVATE_KEY_PATH: '/nonexistent/key' },
+      /cannot be read/,
+    ],
+    [
+      'an inline key that is not PEM',
+      { VONAGE_APPLICATION_ID: APP_ID, VONAGE_PRIVATE_KEY: 'not a key' },
+      /not a PEM/,
+    ],
+    [
+      'both credential flavours',
+      { API_KEY: '1', API_SECRET: SECRET, VONAGE_APPLICATION_ID: APP_ID },
+      /keep only one/,
+    ],
     ['OPENTOK_API_URL without credentials', { OPENTOK_API_URL: 'https://api.opentok.com' }, /no credentials/],
-    ['a malformed OPENTOK_API_URL', { API_KEY: '1', API_SECRET: SECRET, OPENTOK_API_URL: 'api.opentok' }, /http\(s\) URL/],
+    [
+      'a malformed OPENTOK_API_URL',
+      { API_KEY: '1', API_SECRET: SECRET, OPENTOK_API_URL: 'api.opentok' },
+      /http\(s\) URL/,
+    ],
     ['a PORT out of range', { PORT: '70000' }, /PORT must be a number/],
     ['a PORT that is not a number', { PORT: 'http' }, /PORT must be a number/],
     ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],

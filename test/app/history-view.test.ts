@@ -67,14 +67,17 @@ describe('history view-model', () => {
     ['uploaded', false, true, false],
     ['expired', false, false, false],
     ['failed', false, false, false],
-  ] as const)('status %s: download %p, delete %p, pending %p', (status, canDownload, canDelete, isPending) => {
-    const row = toArchiveRow(archive({ status, url: status === 'available' ? 'https://x.test/a' : null }));
-    expect({ canDownload: row.canDownload, canDelete: row.canDelete, isPending: row.isPending }).toEqual({
-      canDownload,
-      canDelete,
-      isPending,
-    });
-  });
+  ] as const)(
+    'status %s: download %p, delete %p, pending %p',
+    (status, canDownload, canDelete, isPending) => {
+      const row = toArchiveRow(archive({ status, url: status === 'available' ? 'https://x.test/a' : null }));
+      expect({ canDownload: row.canDownload, canDelete: row.canDelete, isPending: row.isPending }).toEqual({
+        canDownload,
+        canDelete,
+        isPending,
+      });
+    },
+  );
 
   it('offers no download for an available archive without a URL', () => {
     expect(toArchiveRow(archive({ url: null })).canDownload).toBe(false);
@@ -82,11 +85,21 @@ describe('history view-model', () => {
 
   it('computes Newer/Older links and the past-the-end case', () => {
     const items = [archive({})];
-    expect(buildHistoryPage({ page: 1, total: 12, items })).toMatchObject({ lastPage: 3, olderPage: 2, newerPage: undefined });
+    expect(buildHistoryPage({ page: 1, total: 12, items })).toMatchObject({
+      lastPage: 3,
+      olderPage: 2,
+      newerPage: undefined,
+    });
     expect(buildHistoryPage({ page: 2, total: 12, items })).toMatchObject({ newerPage: 1, olderPage: 3 });
-    expect(buildHistoryPage({ page: 3, total: 12, items })).toMatchObject({ newerPage: 2, olderPage: undefined });
+    expect(buildHistoryPage({ page: 3, total: 12, items })).toMatchObject({
+      newerPage: 2,
+      olderPage: undefined,
+    });
     const past = buildHistoryPage({ page: 9, total: 12, items: [] });
     expect(past).toMatchObject({ isPastEnd: true, lastPage: 3, newerPage: undefined, olderPage: undefined });
-    expect(buildHistoryPage({ page: 1, total: 0, items: [] })).toMatchObject({ isPastEnd: false, lastPage: 1 });
+    expect(buildHistoryPage({ page: 1, total: 0, items: [] })).toMatchObject({
+      isPastEnd: false,
+      lastPage: 1,
+    });
   });
 });

@@ -21,7 +21,10 @@ describe('pages', () => {
   afterAll(() => emulator.close());
 
   it('landing page: both demos, the mode, a CSRF token and its cookie', async () => {
-    const res = await request(harness.app).get('/').expect(200).expect('Content-Type', /text\/html/);
+    const res = await request(harness.app)
+      .get('/')
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     expect(res.text).toContain('href="/hello-world"');
     expect(res.text).toContain('href="/host"');
     expect(res.text).toContain('href="/participant"');
@@ -54,7 +57,9 @@ describe('pages', () => {
 
   it('loads the platform client before the page module, from the package in the platform modes', async () => {
     const res = await request(harness.app).get('/hello-world').expect(200);
-    const client = res.text.indexOf('<script src="/vendor/opentok/opentok.min.js" data-emulator-path="/emulator">');
+    const client = res.text.indexOf(
+      '<script src="/vendor/opentok/opentok.min.js" data-emulator-path="/emulator">',
+    );
     const module = res.text.indexOf('<script type="module" src="/js/hello-world.js">');
     expect(client).toBeGreaterThan(-1);
     expect(module).toBeGreaterThan(client);
@@ -107,7 +112,10 @@ describe('pages', () => {
     const client = await request(harness.app).get('/vendor/opentok/opentok.min.js').expect(200);
     expect(client.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(client.headers['cache-control']).toMatch(/immutable/);
-    await request(harness.app).get('/js/host.js').expect(200).expect('Content-Type', /javascript/);
+    await request(harness.app)
+      .get('/js/host.js')
+      .expect(200)
+      .expect('Content-Type', /javascript/);
     await request(harness.app).get('/css/app.css').expect(200);
   });
 

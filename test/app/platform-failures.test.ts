@@ -20,7 +20,12 @@ describe('platform failures', () => {
 
   beforeEach(async () => {
     platform = await startFakePlatform();
-    harness = createHarness({ apiUrl: platform.url, apiKey: FAKE_API_KEY, apiSecret: FAKE_API_SECRET, timeoutMs: 400 });
+    harness = createHarness({
+      apiUrl: platform.url,
+      apiKey: FAKE_API_KEY,
+      apiSecret: FAKE_API_SECRET,
+      timeoutMs: 400,
+    });
   });
   afterEach(async () => {
     await platform.close();
@@ -42,18 +47,28 @@ describe('platform failures', () => {
 
     it('403 as JSON for scripts', async () => {
       onSessionCreate(() => jsonReply(403, { code: -1, message: 'Issuer not found' }));
-      const res = await request(harness.app).get('/participant').set('Accept', 'application/json').expect(502);
+      const res = await request(harness.app)
+        .get('/participant')
+        .set('Accept', 'application/json')
+        .expect(502);
       expect(res.body).toEqual({ error: { message: expect.stringContaining('check API_KEY/API_SECRET') } });
     });
 
     it('500: the platform failed (502)', async () => {
       onSessionCreate(() => jsonReply(500, { code: 500, message: 'System error' }));
-      const res = await request(harness.app).get('/hello-world').set('Accept', 'application/json').expect(502);
+      const res = await request(harness.app)
+        .get('/hello-world')
+        .set('Accept', 'application/json')
+        .expect(502);
       expect(res.body.error.message).toMatch(/platform answered with an error \(HTTP 500\)/);
     });
 
     it('an HTML page from a proxy instead of JSON (502)', async () => {
-      onSessionCreate(() => ({ status: 200, body: '<html><body>Gateway login</body></html>', contentType: 'text/html' }));
+      onSessionCreate(() => ({
+        status: 200,
+        body: '<html><body>Gateway login</body></html>',
+        contentType: 'text/html',
+      }));
       await request(harness.app).get('/host').set('Accept', 'application/json').expect(502);
     });
 
@@ -80,7 +95,11 @@ describe('platform failures', () => {
   });
 
   it('connection refused: the platform is unreachable (503), and the app keeps serving', async () => {
-    const unreachable = createHarness({ apiUrl: await closedPortUrl(), apiKey: FAKE_API_KEY, apiSecret: FAKE_API_SECRET });
+    const unreachable = createHarness({
+      apiUrl: await closedPortUrl(),
+      apiKey: FAKE_API_KEY,
+      apiSecret: FAKE_API_SECRET,
+    });
     const page = await request(unreachable.app).get('/host').set('Accept', 'text/html').expect(503);
     expect(page.text).toContain('The video platform could not be reached');
     const json = await request(unreachable.app).get('/history.json').expect(503);
@@ -100,7 +119,11 @@ describe('platform failures', () => {
     }
 
     it('start, 400 from the platform: "Nobody is publishing yet"', async () => {
-      onArchive('POST', '', jsonReply(400, { message: 'Invalid request. No clients are actively connected.' }));
+      onArchive(
+        'POST',
+        '',
+        jsonReply(400, { message: 'Invalid request. No clients are actively connected.' }),
+      );
       const res = await post('/start', { name: 'x' });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/^Nobody is publishing yet/);
@@ -145,7 +168,10 @@ describe('platform failures', () => {
 
     it('download of an unknown archive is a 404 page', async () => {
       onArchive('GET', `/${ARCHIVE_ID}`, jsonReply(404, { message: 'Not found' }));
-      const res = await request(harness.app).get(`/download/${ARCHIVE_ID}`).set('Accept', 'text/html').expect(404);
+      const res = await request(harness.app)
+        .get(`/download/${ARCHIVE_ID}`)
+        .set('Accept', 'text/html')
+        .expect(404);
       expect(res.text).toContain('no archive has this ID');
     });
 
@@ -156,7 +182,10 @@ describe('platform failures', () => {
       ['uploaded', /your project’s own storage/],
     ])('download of a %s archive is a 409 page that says why', async (status, reason) => {
       onArchive('GET', `/${ARCHIVE_ID}`, jsonReply(200, archiveJson({ status })));
-      const res = await request(harness.app).get(`/download/${ARCHIVE_ID}`).set('Accept', 'text/html').expect(409);
+      const res = await request(harness.app)
+        .get(`/download/${ARCHIVE_ID}`)
+        .set('Accept', 'text/html')
+        .expect(409);
       expect(res.text).toMatch(reason);
     });
 

@@ -102,7 +102,10 @@ export function createArchivingHandlers({ opentok, mode, sessions }: ArchivingDe
         return;
       }
       if (archive.status === 'deleted') {
-        throw new HttpError({ status: 404, message: 'This archive was deleted. Pick another one from the history page.' });
+        throw new HttpError({
+          status: 404,
+          message: 'This archive was deleted. Pick another one from the history page.',
+        });
       }
       throw new HttpError({ status: 409, message: explainUnavailable(archive) });
     },

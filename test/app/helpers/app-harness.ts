@@ -69,9 +69,17 @@ export function readCsrfToken(html: string): string {
   return match[1];
 }
 
+export interface PageData {
+  apiKey: string;
+  sessionId: string;
+  token: string;
+  mode: string;
+  [extra: string]: unknown;
+}
+
 /** Parses the page's JSON page-data block exactly as the browser module does. */
-export function readPageData(html: string): Record<string, unknown> {
+export function readPageData(html: string): PageData {
   const match = /<script type="application\/json" id="page-data">([\s\S]*?)<\/script>/.exec(html);
   if (!match?.[1]) throw new Error('page has no page-data block');
-  return JSON.parse(match[1]) as Record<string, unknown>;
+  return JSON.parse(match[1]) as PageData;
 }

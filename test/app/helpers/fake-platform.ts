@@ -20,7 +20,11 @@ export interface FakePlatform {
   close(): Promise<void>;
 }
 
-const json = (status: number, value: unknown): Reply => ({ status, body: JSON.stringify(value), contentType: 'application/json' });
+const json = (status: number, value: unknown): Reply => ({
+  status,
+  body: JSON.stringify(value),
+  contentType: 'application/json',
+});
 
 export function archiveJson(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -55,14 +59,21 @@ export async function startFakePlatform(): Promise<FakePlatform> {
     req.resume();
     let reply = responder(req);
     if (!reply && req.method === 'POST' && req.url === '/session/create') {
-      reply = json(200, [{ session_id: FAKE_SESSION_ID, project_id: FAKE_API_KEY, partner_id: FAKE_API_KEY }]);
+      reply = json(200, [
+        { session_id: FAKE_SESSION_ID, project_id: FAKE_API_KEY, partner_id: FAKE_API_KEY },
+      ]);
     }
-    if (!reply && req.method === 'GET' && req.url?.includes('/archive')) reply = json(200, { count: 0, items: [] });
+    if (!reply && req.method === 'GET' && req.url?.includes('/archive'))
+      reply = json(200, { count: 0, items: [] });
     if (reply === 'hang') {
       hanging.add(res);
       return;
     }
-    const { status, body = '', contentType = 'text/plain' } = reply ?? { status: 500, body: 'unexpected request' };
+    const {
+      status,
+      body = '',
+      contentType = 'text/plain',
+    } = reply ?? { status: 500, body: 'unexpected request' };
     res.writeHead(status, { 'Content-Type': contentType });
     res.end(body);
   });

@@ -1,0 +1,101 @@
+/** The composition root: local mode on one port (app + emulator + realtime), and a clean refusal to start. */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { jwtVerify } from 'jose';
+import pino from 'pino';
+import request from 'supertest';
+import { loadConfig } from '../../src/app/config';
+import { startServer, type RunningServer } from '../../src/app/server';
+import { readPageData } from './helpers/app-harness';
+import { ParticipantClient } from './helpers/participant-client';
+
+const EMULATOR_SECRET = 'local-test-secret-0123456789abcdef0123456789';
+
+describe('startServer in local mode', () => {
+  let dataDir: string;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'app-server-'));
+    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, EMULATOR_API_SECRET: EMULATOR_SECRET });
+    server = await startServer(config, pino({ level: 'silent' }));
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('listens on 127.0.0.1 and reports the emulator in healthz', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await request(server.url).get('/healthz').expect(200);
+    expect(res.body).toEqual({ status: 'ok', mode: 'local', emulatorUrl: `${server.url}/emulator` });
+  });
+
+  it('serves pages with the local client, the banner and tokens signed by the emulator', async () => {
+    const res = await request(server.url).get('/hello-world').expect(200);
+    expect(res.text).toContain('id="mode-banner"');
+    expect(res.text).toContain('VONAGE_APPLICATION_ID');
+    expect(res.text).toContain('<script src="/js/ot-local.js" data-emulator-path="/emulator">');
+    const data = readPageData(res.text);
+    expect(data.mode).toBe('local');
+    const { payload } = await jwtVerify(data.token, new TextEncoder().encode(EMULATOR_SECRET));
+    expect(payload).toMatchObject({ role: 'publisher', session_id: data.sessionId });
+    expect(res.text).not.toContain(EMULATOR_SECRET);
+    const csp = String(res.headers['content-security-policy']);
+    const port = new URL(server.url).port;
+    expect(csp).toContain(`ws://127.0.0.1:${port}`);
+    expect(csp).not.toContain('opentok.com');
+  });
+
+  it('answers the realtime WebSocket and the REST API on the app’s own port', async () => {
+    const res = await request(server.url).get('/participant').expect(200);
+    const participant = await ParticipantClient.join(`${server.url}/emulator`, readPageData(res.text));
+    try {
+      expect(participant.connectionId).not.toBe('');
+    } finally {
+      await participant.leave();
+    }
+  });
+});
+
+describe('starting the server', () => {
+  it('rejects when the port is taken, and leaves nothing running', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'app-server-'));
+    try {
+      const config = loadConfig({ PORT: String(port), DATA_DIR: dataDir });
+      await expect(startServer(config, pino({ level: 'silent' }))).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 1 with one line naming what to set when the configuration is half set', async () => {
+    // An empty working directory, so that a developer's own .env cannot complete the configuration.
+    const cwd = await mkdtemp(path.join(os.tmpdir(), 'app-start-'));
+    const root = path.resolve(__dirname, '../..');
+    const result = spawnSync(
+      path.join(root, 'node_modules/.bin/tsx'),
+      [path.join(root, 'src/app/server.ts')],
+      {
+        cwd,
+        env: { PATH: process.env.PATH, API_KEY: '123456' },
+        encoding: 'utf8',
+        timeout: 20000,
+      },
+    );
+    await rm(cwd, { recursive: true, force: true });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      'Configuration error: API_KEY is set but API_SECRET is not: set both, or neither for local mode',
+    ]);
+  });
+});
