@@ -1,0 +1,365 @@
+/** Media: chunked uploads → stop → archive available → the signed download returns a valid zip or webm. */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
+import { archivePath, createSession, jwtClientToken, rest, type TokenRole } from './support/platform-client';
+
+let emu: TestEmulator;
+let clockOffsetMs = 0;
+const browsers: FakeBrowser[] = [];
+
+beforeAll(async () => {
+  emu = await startTestEmulator({
+    clock: () => Date.now() + clockOffsetMs,
+    limits: {
+      finishDeadlineMs: 400,
+      emptySessionGraceMs: 200,
+      maxChunkBytes: 64 * 1024,
+      maxArchiveBytes: 200 * 1024,
+    },
+  });
+});
+afterEach(async () => {
+  clockOffsetMs = 0;
+  await Promise.all(browsers.splice(0).map((b) => b.leave()));
+});
+afterAll(() => emu.close());
+
+type ArchiveBody = {
+  id: string;
+  status: string;
+  url: string | null;
+  size: number;
+  sha256sum: string;
+  duration: number;
+  reason: string;
+};
+
+async function join(sessionId: string, data: string, role: TokenRole = 'publisher'): Promise<FakeBrowser> {
+  const token = await jwtClientToken(emu, sessionId, { data, role });
+  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), { apiKey: emu.apiKey, sessionId, token });
+  browsers.push(browser);
+  return browser;
+}
+
+function mediaUrl(archiveId: string, streamId: string, suffix = ''): string {
+  return `${emu.url}/media/${archiveId}/${streamId}${suffix}`;
+}
+
+function uploadHeaders(browser: FakeBrowser, key = browser.uploadKey): Record<string, string> {
+  return { 'x-connection-id': browser.connectionId, 'x-upload-key': key };
+}
+
+async function putChunk(
+  browser: FakeBrowser,
+  archiveId: string,
+  streamId: string,
+  seq: number,
+  bytes: Uint8Array,
+  key?: string,
+) {
+  const res = await fetch(mediaUrl(archiveId, streamId, `/${seq}`), {
+    method: 'PUT',
+    headers: { ...uploadHeaders(browser, key), 'content-type': 'video/webm' },
+    body: bytes,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function finish(
+  browser: FakeBrowser,
+  archiveId: string,
+  streamId: string,
+  body: Record<string, unknown>,
+) {
+  const res = await fetch(mediaUrl(archiveId, streamId, '/finish'), {
+    method: 'POST',
+    headers: { ...uploadHeaders(browser), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function startArchive(sessionId: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await rest(emu, 'POST', archivePath(emu), { body: { sessionId, ...extra } });
+  expect(res.status).toBe(200);
+  return (res.body as { id: string }).id;
+}
+
+const stop = (id: string) => rest(emu, 'POST', archivePath(emu, `/${id}/stop`));
+
+async function waitForStatus(id: string, statuses: string[]): Promise<ArchiveBody> {
+  const deadline = Date.now() + 4000;
+  for (;;) {
+    const body = (await rest(emu, 'GET', archivePath(emu, `/${id}`))).body as ArchiveBody;
+    if (statuses.includes(body.status)) return body;
+    if (Date.now() > deadline) throw new Error(`archive still ${body.status}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Fake "webm" bytes: the assembly must not care what the media is. */
+function fakeChunk(label: string, size = 1000): Uint8Array {
+  const bytes = Buffer.alloc(size, label);
+  bytes.write(`${label}|`, 0);
+  return bytes;
+}
+
+const sha256Base64 = (data: Uint8Array): string => createHash('sha256').update(data).digest('base64');
+
+describe('individual archives', () => {
+  it('assembles a zip with one webm per stream and a manifest, served by a signed link', async () => {
+    const sessionId = await createSession(emu);
+    const alice = await join(sessionId, 'name=alice');
+    const bob = await join(sessionId, 'name=bob');
+    const aliceStream = await alice.publish();
+    const bobStream = await bob.publish();
+    const archiveId = await startArchive(sessionId, { outputMode: 'individual', name: 'Two streams' });
+
+    const aliceChunks = [fakeChunk('a0'), fakeChunk('a1', 2000), fakeChunk('a2', 10)];
+    for (const [seq, chunk] of aliceChunks.entries()) {
+      expect(await putChunk(alice, archiveId, aliceStream, seq, chunk)).toEqual({
+        status: 200,
+        body: { nextSeq: seq + 1, finished: false },
+      });
+    }
+    // A re-sent chunk is acknowledged again; a gap answers 409 with the chunk expected next.
+    expect(await putChunk(alice, archiveId, aliceStream, 1, aliceChunks[1]!)).toMatchObject({
+      status: 200,
+      body: { nextSeq: 3 },
+    });
+    expect(await putChunk(alice, archiveId, aliceStream, 5, fakeChunk('x'))).toMatchObject({
+      status: 409,
+      body: { nextSeq: 3 },
+    });
+    const resume = await fetch(mediaUrl(archiveId, aliceStream), { headers: uploadHeaders(alice) });
+    expect(await resume.json()).toEqual({ nextSeq: 3, finished: false });
+
+    const bobChunk = fakeChunk('b0', 1500);
+    await putChunk(bob, archiveId, bobStream, 0, bobChunk);
+    expect((await stop(archiveId)).status).toBe(200);
+    expect(
+      (await finish(alice, archiveId, aliceStream, { startTimeOffset: 0, stopTimeOffset: 1200 })).status,
+    ).toBe(200);
+    expect((await waitForStatus(archiveId, ['stopped', 'available'])).status).toBe('stopped');
+    expect(
+      (await finish(bob, archiveId, bobStream, { startTimeOffset: 100, stopTimeOffset: 1100 })).body,
+    ).toEqual({ nextSeq: 1, finished: true });
+
+    const archive = await waitForStatus(archiveId, ['available']);
+    expect(archive.url).toMatch(
+      new RegExp(`^${emu.url}/downloads/${archiveId}\\?expires=\\d+&signature=[0-9a-f]{64}$`),
+    );
+    const download = await fetch(archive.url!);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/zip');
+    const zipBytes = new Uint8Array(await download.arrayBuffer());
+    expect(zipBytes.length).toBe(archive.size);
+    expect(sha256Base64(zipBytes)).toBe(archive.sha256sum);
+
+    const files = unzipSync(zipBytes);
+    expect(Object.keys(files).sort()).toEqual(
+      [`${aliceStream}.webm`, `${archiveId}.json`, `${bobStream}.webm`].sort(),
+    );
+    expect(Buffer.from(files[`${aliceStream}.webm`]!)).toEqual(Buffer.concat(aliceChunks));
+    expect(Buffer.from(files[`${bobStream}.webm`]!)).toEqual(Buffer.from(bobChunk));
+    const manifest = JSON.parse(Buffer.from(files[`${archiveId}.json`]!).toString('utf8'));
+    expect(manifest).toMatchObject({
+      id: archiveId,
+      name: 'Two streams',
+      sessionId,
+      createdAt: expect.any(Number),
+    });
+    expect(manifest.files).toEqual(
+      expect.arrayContaining([
+        {
+          filename: `${aliceStream}.webm`,
+          startTimeOffset: 0,
+          stopTimeOffset: 1200,
+          size: 3010,
+          streamId: aliceStream,
+          videoType: 'camera',
+          connectionData: 'name=alice',
+        },
+        {
+          filename: `${bobStream}.webm`,
+          startTimeOffset: 100,
+          stopTimeOffset: 1100,
+          size: 1500,
+          streamId: bobStream,
+          videoType: 'camera',
+          connectionData: 'name=bob',
+        },
+      ]),
+    );
+    // Nothing more is accepted once the archive is assembled.
+    expect((await putChunk(alice, archiveId, aliceStream, 3, fakeChunk('late'))).status).toBe(409);
+  });
+
+  it('assembles what arrived when a stream never finishes by the deadline', async () => {
+    const sessionId = await createSession(emu);
+    const alice = await join(sessionId, 'alice');
+    const streamId = await alice.publish();
+    const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
+    await putChunk(alice, archiveId, streamId, 0, fakeChunk('only'));
+    await stop(archiveId);
+    const archive = await waitForStatus(archiveId, ['available', 'failed']);
+    expect(archive).toMatchObject({ status: 'available', size: expect.any(Number) });
+  });
+
+  it("refuses uploads without the connection's key, for another client's stream, or into a composed archive", async () => {
+    const sessionId = await createSession(emu);
+    const alice = await join(sessionId, 'alice');
+    const mallory = await join(sessionId, 'mallory');
+    const streamId = await alice.publish();
+    const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
+    expect((await putChunk(alice, archiveId, streamId, 0, fakeChunk('x'), 'wrong-key')).status).toBe(403);
+    expect((await putChunk(mallory, archiveId, streamId, 0, fakeChunk('x'))).status).toBe(403);
+    expect((await putChunk(alice, archiveId, 'composed', 0, fakeChunk('x'))).status).toBe(400);
+    expect(
+      (await putChunk(alice, '00000000-0000-0000-0000-000000000000', streamId, 0, fakeChunk('x'))).status,
+    ).toBe(404);
+    expect((await putChunk(alice, archiveId, streamId, -1, fakeChunk('x'))).status).toBe(400);
+    expect(
+      (await finish(alice, archiveId, streamId, { startTimeOffset: 10, stopTimeOffset: 5 })).status,
+    ).toBe(400);
+  });
+
+  it('answers 413 for a chunk over the limit and for an archive over its total', async () => {
+    const sessionId = await createSession(emu);
+    const alice = await join(sessionId, 'alice');
+    const streamId = await alice.publish();
+    const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
+    const tooBig = await putChunk(alice, archiveId, streamId, 0, fakeChunk('big', 65 * 1024));
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.message).toMatch(/too large/i);
+    for (let seq = 0; seq < 3; seq += 1) {
+      expect((await putChunk(alice, archiveId, streamId, seq, fakeChunk(`c${seq}`, 64 * 1024))).status).toBe(
+        200,
+      );
+    }
+    expect((await putChunk(alice, archiveId, streamId, 3, fakeChunk('c3', 64 * 1024))).status).toBe(413);
+  });
+});
+
+describe('composed archives', () => {
+  it("takes the elected recorder's webm; after a handover the longer recording wins and both are noted", async () => {
+    const sessionId = await createSession(emu);
+    const first = await join(sessionId, 'first');
+    const second = await join(sessionId, 'second');
+    await first.publish();
+    const archiveId = await startArchive(sessionId);
+    await first.waitFor((m) => m.type === 'recorderElected');
+    expect((await putChunk(second, archiveId, 'composed', 0, fakeChunk('no'))).status).toBe(403);
+    await putChunk(first, archiveId, 'composed', 0, fakeChunk('first', 500));
+    await finish(first, archiveId, 'composed', {
+      startTimeOffset: 0,
+      stopTimeOffset: 500,
+      note: 'recorder left',
+    });
+    await first.leave();
+
+    await second.waitFor((m) => m.type === 'recorderElected' && m.recording);
+    const secondChunks = [fakeChunk('s0', 800), fakeChunk('s1', 700)];
+    for (const [seq, chunk] of secondChunks.entries())
+      await putChunk(second, archiveId, 'composed', seq, chunk);
+    await stop(archiveId);
+    await second.waitFor((m) => m.type === 'recorderElected' && !m.recording);
+    await finish(second, archiveId, 'composed', { startTimeOffset: 400, stopTimeOffset: 2000 });
+
+    const archive = await waitForStatus(archiveId, ['available']);
+    const download = await fetch(archive.url!);
+    expect(download.headers.get('content-type')).toBe('video/webm');
+    expect(download.headers.get('content-disposition')).toContain(`${archiveId}.webm`);
+    const bytes = Buffer.from(await download.arrayBuffer());
+    expect(bytes).toEqual(Buffer.concat(secondChunks));
+    expect(sha256Base64(bytes)).toBe(archive.sha256sum);
+
+    const state = JSON.parse(await readFile(path.join(emu.dataDir, 'emulator.json'), 'utf8'));
+    expect(state.archives[archiveId].recorders).toMatchObject([
+      { connectionId: first.connectionId, note: 'recorder left', endedAt: expect.any(Number) },
+      { connectionId: second.connectionId, endedAt: expect.any(Number) },
+    ]);
+  });
+});
+
+describe('download links', () => {
+  it("refuse a forged signature, another archive's signature and an expired link with 403", async () => {
+    const sessionId = await createSession(emu);
+    const alice = await join(sessionId, 'alice');
+    await alice.publish();
+    const archiveId = await startArchive(sessionId);
+    await alice.waitFor((m) => m.type === 'recorderElected');
+    await putChunk(alice, archiveId, 'composed', 0, fakeChunk('x'));
+    await finish(alice, archiveId, 'composed', { startTimeOffset: 0, stopTimeOffset: 10 });
+    await stop(archiveId);
+    const { url } = await waitForStatus(archiveId, ['available']);
+    expect((await fetch(url!)).status).toBe(200);
+    const forged = url!.replace(
+      /signature=([0-9a-f])/,
+      (_m, c: string) => `signature=${c === '0' ? '1' : '0'}`,
+    );
+    expect((await fetch(forged)).status).toBe(403);
+    expect((await fetch(url!.replace(archiveId, '00000000-0000-0000-0000-000000000000'))).status).toBe(403);
+    clockOffsetMs = 11 * 60 * 1000;
+    const expired = await fetch(url!);
+    expect(expired.status).toBe(403);
+    expect(((await expired.json()) as { message: string }).message).toMatch(/expired/);
+  });
+});
+
+describe('automatic stops', () => {
+  it('stops with reason "session ended" after the last client left and the grace period passed', async () => {
+    const sessionId = await createSession(emu);
+    const alice = await join(sessionId, 'alice');
+    const streamId = await alice.publish();
+    const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
+    await putChunk(alice, archiveId, streamId, 0, fakeChunk('bye'));
+    await finish(alice, archiveId, streamId, { startTimeOffset: 0, stopTimeOffset: 50 });
+    await alice.leave();
+    expect((await rest(emu, 'GET', archivePath(emu, `/${archiveId}`))).body).toMatchObject({
+      status: 'paused',
+    });
+    const archive = await waitForStatus(archiveId, ['available', 'failed']);
+    expect(archive).toMatchObject({ status: 'available', reason: 'session ended' });
+  });
+
+  it('marks an archive failed (reason "failure") when no media arrived by the deadline', async () => {
+    const sessionId = await createSession(emu);
+    const alice = await join(sessionId, 'alice');
+    const archiveId = await startArchive(sessionId);
+    await stop(archiveId);
+    expect((await waitForStatus(archiveId, ['stopped', 'failed'])).status).toBe('stopped');
+    expect(await waitForStatus(archiveId, ['failed', 'available'])).toMatchObject({
+      status: 'failed',
+      reason: 'failure',
+    });
+    expect(alice.connected).not.toBeNull();
+  });
+});
+
+it('stops an archive with reason "maximum duration exceeded" at the length limit', async () => {
+  const short = await startTestEmulator({ limits: { maxArchiveDurationMs: 150, finishDeadlineMs: 5000 } });
+  try {
+    const sessionId = await createSession(short);
+    const token = await jwtClientToken(short, sessionId);
+    const browser = await FakeBrowser.join(realtimeUrlOf(short.url), {
+      apiKey: short.apiKey,
+      sessionId,
+      token,
+    });
+    browsers.push(browser);
+    const id = (
+      (await rest(short, 'POST', archivePath(short), { body: { sessionId } })).body as { id: string }
+    ).id;
+    await browser.waitFor((m) => m.type === 'archiveStopped');
+    const archive = (await rest(short, 'GET', archivePath(short, `/${id}`))).body as ArchiveBody;
+    expect(archive).toMatchObject({ status: 'stopped', reason: 'maximum duration exceeded' });
+  } finally {
+    await Promise.all(browsers.splice(0).map((b) => b.leave()));
+    await short.close();
+  }
+});

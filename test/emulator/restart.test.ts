@@ -1,0 +1,155 @@
+/** Persistence: sessions, archives, files and credentials survive a restart on the same data folder. */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { LOCAL_API_KEY } from '../../src/emulator';
+import { startEmulatorServer } from '../../src/emulator/server';
+import { startTestEmulator } from '../helpers/emulator';
+import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
+import { archivePath, createSession, jwtClientToken, rest } from './support/platform-client';
+
+let dataDir: string;
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'emulator-restart-'));
+});
+afterEach(() => rm(dataDir, { recursive: true, force: true }));
+
+async function upload(
+  url: string,
+  browser: FakeBrowser,
+  archiveId: string,
+  streamId: string,
+  seq: number,
+  body: Uint8Array,
+) {
+  const res = await fetch(`${url}/media/${archiveId}/${streamId}/${seq}`, {
+    method: 'PUT',
+    headers: { 'x-connection-id': browser.connectionId, 'x-upload-key': browser.uploadKey },
+    body,
+  });
+  expect(res.status).toBe(200);
+}
+
+async function waitForStatus(project: Parameters<typeof rest>[0], id: string, status: string) {
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const body = (await rest(project, 'GET', archivePath(project, `/${id}`))).body as {
+      status: string;
+      url: string;
+      sha256sum: string;
+      reason: string;
+    };
+    if (body.status === status) return body;
+    if (Date.now() > deadline) throw new Error(`archive still ${body.status}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+it('keeps credentials, sessions and archives; assembles an archive that was recording when it stopped', async () => {
+  const first = await startTestEmulator({ dataDir });
+  expect(first.apiKey).toBe(LOCAL_API_KEY);
+  const sessionId = await createSession(first);
+  const browser = await FakeBrowser.join(realtimeUrlOf(first.url), {
+    apiKey: first.apiKey,
+    sessionId,
+    token: await jwtClientToken(first, sessionId),
+  });
+  await browser.publish();
+  const doneId = (
+    (await rest(first, 'POST', archivePath(first), { body: { sessionId, name: 'done' } })).body as {
+      id: string;
+    }
+  ).id;
+  await browser.waitFor((m) => m.type === 'recorderElected');
+  const doneBytes = Buffer.from('finished recording');
+  await upload(first.url, browser, doneId, 'composed', 0, doneBytes);
+  await fetch(`${first.url}/media/${doneId}/composed/finish`, {
+    method: 'POST',
+    headers: {
+      'x-connection-id': browser.connectionId,
+      'x-upload-key': browser.uploadKey,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ startTimeOffset: 0, stopTimeOffset: 1000 }),
+  });
+  await rest(first, 'POST', archivePath(first, `/${doneId}/stop`));
+  const done = await waitForStatus(first, doneId, 'available');
+
+  const runningId = (
+    (await rest(first, 'POST', archivePath(first), { body: { sessionId, name: 'running' } })).body as {
+      id: string;
+    }
+  ).id;
+  await browser.waitFor((m) => m.type === 'recorderElected' && m.archiveId === runningId);
+  const partial = Buffer.from('half a recording');
+  await upload(first.url, browser, runningId, 'composed', 0, partial);
+  await first.close();
+
+  // A crash may leave a temp file behind; it must not be mistaken for state.
+  await writeFile(path.join(dataDir, '.emulator.json.deadbeef.tmp'), '{"half":');
+  const second = await startTestEmulator({ dataDir });
+  try {
+    expect(second.apiKey).toBe(first.apiKey);
+    expect(second.apiSecret).toBe(first.apiSecret);
+    expect(await readdir(dataDir)).not.toContain('.emulator.json.deadbeef.tmp');
+
+    const again = await waitForStatus(second, doneId, 'available');
+    expect(again.sha256sum).toBe(done.sha256sum);
+    const download = Buffer.from(await (await fetch(again.url)).arrayBuffer());
+    expect(download).toEqual(doneBytes);
+
+    const recovered = await waitForStatus(second, runningId, 'available');
+    expect(recovered.reason).toBe('session ended');
+    const recoveredBytes = Buffer.from(await (await fetch(recovered.url)).arrayBuffer());
+    expect(recoveredBytes).toEqual(partial);
+    expect(recovered.sha256sum).toBe(createHash('sha256').update(partial).digest('base64'));
+
+    const list = (await rest(second, 'GET', archivePath(second))).body as {
+      count: number;
+      items: Array<{ id: string }>;
+    };
+    expect(list.items.map((a) => a.id)).toEqual([runningId, doneId]);
+    // The session is still known: a client can join it with a new token.
+    const back = await FakeBrowser.join(realtimeUrlOf(second.url), {
+      apiKey: second.apiKey,
+      sessionId,
+      token: await jwtClientToken(second, sessionId),
+    });
+    expect(back.connected).not.toBeNull();
+    await back.leave();
+  } finally {
+    await second.close();
+  }
+});
+
+it('uses EMULATOR_API_KEY/SECRET when given and never logs the secret in full', async () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  const apiSecret = 'c0ffee'.repeat(6) + 'abcd';
+  const running = await startEmulatorServer({
+    dataDir,
+    apiKey: '4242',
+    apiSecret,
+    logger: pino({ level: 'trace' }, sink),
+  });
+  try {
+    expect(running.emulator.apiKey).toBe('4242');
+    const project = { url: running.url, apiKey: '4242', apiSecret };
+    await createSession(project);
+    expect((await rest(project, 'GET', '/nowhere')).status).toBe(404);
+  } finally {
+    await running.close();
+  }
+  const log = lines.join('');
+  expect(log).toContain('platform emulator ready');
+  expect(log).not.toContain(apiSecret);
+  expect(await readdir(dataDir)).not.toContain('emulator-secret.json');
+});

@@ -1,0 +1,123 @@
+/** Client tokens and REST JWTs the official SDKs produced (recorded fixtures) verify; altered ones do not. */
+import { createHmac } from 'node:crypto';
+import { verifyClientToken } from '../../src/emulator/auth/client-token';
+import { checkRestJwt } from '../../src/emulator/auth/rest-auth';
+import { AuthenticationError } from '../../src/emulator/errors';
+import { apiKeyOfSessionId, createSessionId } from '../../src/emulator/session-id';
+import { fixture } from './support/fixtures';
+
+interface TokensFixture {
+  credentials: { api_key: string; api_secret: string };
+  session_id: string;
+  t1_examples: Array<{
+    id: string;
+    token: string;
+    data_params_in_order: Array<{ name: string; value: string }>;
+  }>;
+  jwt_examples: Array<{ id: string; token: string }>;
+}
+
+const tokens = fixture<TokensFixture>('tokens.json');
+const apiKey = tokens.credentials.api_key;
+const apiSecret = tokens.credentials.api_secret;
+const createdMs = 1424221013 * 1000;
+const base = { apiKey, apiSecret, sessionId: tokens.session_id, nowMs: createdMs + 60_000, clockSkewMs: 0 };
+
+describe('T1 tokens of every SDK field order', () => {
+  it.each(tokens.t1_examples.map((e) => [e.id, e] as const))(
+    '%s verifies with its role and connection data',
+    (_id, example) => {
+      const param = (name: string) => example.data_params_in_order.find((p) => p.name === name)?.value;
+      const claims = verifyClientToken({ ...base, token: example.token });
+      expect(claims.role).toBe(param('role'));
+      expect(claims.connectionData).toBe(param('connection_data') ?? '');
+      expect(claims.initialLayoutClassList).toBe(param('initial_layout_class_list') ?? '');
+    },
+  );
+
+  it('accepts the URL-safe base64 alphabet Java uses', () => {
+    // Find connection data whose token needs base64's + or / (bounded search, deterministic).
+    for (let i = 0; i < 500; i += 1) {
+      const data = `session_id=${tokens.session_id}&create_time=1424221013&role=moderator&connection_data=${'~'.repeat(i % 7)}${i}`;
+      const sig = createHmac('sha1', apiSecret).update(data).digest('hex');
+      const standard = Buffer.from(`partner_id=${apiKey}&sig=${sig}:${data}`).toString('base64');
+      if (!/[+/]/.test(standard)) continue;
+      const urlSafe = `T1==${standard.replace(/\+/g, '-').replace(/\//g, '_')}`;
+      expect(verifyClientToken({ ...base, token: `T1==${standard}` }).role).toBe('moderator');
+      expect(verifyClientToken({ ...base, token: urlSafe }).role).toBe('moderator');
+      return;
+    }
+    throw new Error('no token with + or / found');
+  });
+
+  it('gives a token without expire_time the 24 h default after create_time', () => {
+    const noExpiry = tokens.t1_examples.find((e) => e.id.startsWith('B2'))!;
+    expect(() =>
+      verifyClientToken({ ...base, token: noExpiry.token, nowMs: createdMs + 86_000_000 }),
+    ).not.toThrow();
+    expect(() =>
+      verifyClientToken({ ...base, token: noExpiry.token, nowMs: createdMs + 86_500_000 }),
+    ).toThrow(/expired/);
+  });
+
+  it('refuses an altered data string, another key, another session and an expired token', () => {
+    const example = tokens.t1_examples[0]!;
+    const decoded = Buffer.from(example.token.slice(4), 'base64').toString();
+    const tampered = `T1==${Buffer.from(decoded.replace('role=moderator', 'role=publisher')).toString('base64')}`;
+    const cases = [
+      { ...base, token: tampered },
+      { ...base, token: example.token, apiKey: '654321' },
+      { ...base, token: example.token, sessionId: `${tokens.session_id}x` },
+      { ...base, token: example.token, nowMs: Date.now() },
+      { ...base, token: example.token, apiSecret: 'f'.repeat(40) },
+    ];
+    for (const input of cases) expect(() => verifyClientToken(input)).toThrow(AuthenticationError);
+  });
+});
+
+describe('JWT client tokens', () => {
+  it('verifies the opentok-node claim set and refuses it once expired or for another session', () => {
+    const { token } = tokens.jwt_examples.find((e) => e.id === 'client-token-jwt-opentok-key')!;
+    expect(verifyClientToken({ ...base, token })).toMatchObject({ role: 'publisher', connectionData: '' });
+    expect(() => verifyClientToken({ ...base, token, nowMs: (1424307413 + 1) * 1000 })).toThrow(/expired/);
+    expect(() => verifyClientToken({ ...base, token, sessionId: 'other' })).toThrow(/different session/);
+  });
+
+  it('refuses a REST JWT (no session.connect scope) used as a client token', () => {
+    const { token } = tokens.jwt_examples.find((e) => e.id === 'rest-auth-hs256-docs-claims')!;
+    expect(() => verifyClientToken({ ...base, token })).toThrow(/scope|session/);
+  });
+});
+
+describe('REST JWTs', () => {
+  const restOptions = { apiKey, apiSecret, clockSkewMs: 30_000 };
+
+  it('accepts the Ruby cassette header form (ist in the JOSE header) and the documented claim set', () => {
+    const ruby = tokens.jwt_examples.find((e) => e.id === 'rest-auth-ruby-sdk-cassette')!.token;
+    expect(() => checkRestJwt(ruby, { ...restOptions, clock: () => 1492510700 * 1000 })).not.toThrow();
+    const docs = tokens.jwt_examples.find((e) => e.id === 'rest-auth-hs256-docs-claims')!.token;
+    expect(() => checkRestJwt(docs, { ...restOptions, clock: () => 1424221100 * 1000 })).not.toThrow();
+  });
+
+  it('tolerates a small clock skew on exp, and no more', () => {
+    const docs = tokens.jwt_examples.find((e) => e.id === 'rest-auth-hs256-docs-claims')!.token;
+    expect(() => checkRestJwt(docs, { ...restOptions, clock: () => (1424221313 + 20) * 1000 })).not.toThrow();
+    expect(() => checkRestJwt(docs, { ...restOptions, clock: () => (1424221313 + 40) * 1000 })).toThrow(
+      /expired/,
+    );
+  });
+});
+
+describe('session IDs', () => {
+  it('round-trip the API key through the platform format the SDKs decode', () => {
+    const id = createSessionId({ apiKey: '100000001', location: '10.0.0.1', nowMs: 1_700_000_000_000 });
+    expect(id.startsWith('1_')).toBe(true);
+    expect(apiKeyOfSessionId(id)).toBe('100000001');
+    // The SDKs' "belongs to key" decode: strip two chars, base64, split on ~.
+    const fields = Buffer.from(id.slice(2).replace(/-/g, '+').replace(/_/g, '/'), 'base64')
+      .toString()
+      .split('~');
+    expect(fields.slice(0, 4)).toEqual(['1', '100000001', '10.0.0.1', '1700000000000']);
+    expect(apiKeyOfSessionId(tokens.session_id)).toBe(apiKey);
+  });
+});
