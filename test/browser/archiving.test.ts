@@ -3,6 +3,8 @@
  * an archive, the history page lists it as available, the download is real media of about the recorded
  * length, and delete removes it. Individual and composed output.
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
@@ -170,10 +172,64 @@ test('composed: one WebM mixing everyone that plays in the browser for about the
       .getAttribute('href');
     const playback = await measurePlayback(history, href as string);
     expect(playback.videoWidth).toBe(640);
+    // Two people side by side in the grid: both halves show a picture, not the black background.
+    expect(playback.leftBrightness).toBeGreaterThan(8);
+    expect(playback.rightBrightness).toBeGreaterThan(8);
     expect(playback.duration * 1000).toBeGreaterThan(recordedMs - 1500);
     expect(playback.duration * 1000).toBeLessThan(recordedMs + 1500);
 
     await deleteArchive(history, archiveId);
+  } finally {
+    await context.close();
+  }
+});
+
+test('composed: when the recording tab closes, another client takes over and the archive still plays', async () => {
+  const context = await browser.newContext();
+  try {
+    // The emulator elects the oldest connection, so the first host page records.
+    const firstHost = await openVideoPage(context, '/host');
+    const participant = await openVideoPage(context, '/participant');
+    await Promise.all([
+      waitForPlayingVideos(firstHost, '#subscribers', 1),
+      waitForPlayingVideos(participant, '#subscribers', 1),
+    ]);
+    const name = `takeover ${Date.now()}`;
+    await startArchive(firstHost, name, 'composed');
+    await expectIndicator(participant, true);
+    await participant.waitForTimeout(1500);
+    await firstHost.close();
+    const tookOverAt = Date.now();
+
+    // A second host page opened mid-recording knows the archive and can stop it.
+    const secondHost = await openVideoPage(context, '/host');
+    await expectIndicator(secondHost, true);
+    await secondHost.waitForTimeout(Math.max(0, 3000 - (Date.now() - tookOverAt)));
+    await secondHost.click('#stop-archive');
+    const afterTakeoverMs = Date.now() - tookOverAt;
+    await expectIndicator(participant, false);
+
+    const history = await context.newPage();
+    const archiveId = await waitForAvailable(history, name);
+    const { bytes } = await download(history, archiveId);
+    expect(startsWithEbml(bytes)).toBe(true);
+    const href = await history
+      .locator(`tr[data-archive-id="${archiveId}"] a.download-link`)
+      .getAttribute('href');
+    const playback = await measurePlayback(history, href as string);
+    // The longer of the two recordings is the archive: the one the participant made after taking over.
+    expect(playback.duration * 1000).toBeGreaterThan(afterTakeoverMs - 1500);
+
+    // The emulator keeps the handover in the archive's record of recorders.
+    const state = JSON.parse(await readFile(path.join(app.dataDir, 'emulator.json'), 'utf8')) as {
+      archives:
+        | Array<{ id: string; recorders: Array<{ note: string | null }> }>
+        | Record<string, { id: string; recorders: Array<{ note: string | null }> }>;
+    };
+    const archives = Array.isArray(state.archives) ? state.archives : Object.values(state.archives);
+    const record = archives.find((a) => a.id === archiveId);
+    expect(record?.recorders.length).toBeGreaterThanOrEqual(2);
+    expect(record?.recorders[0]?.note).toBe('recorder left');
   } finally {
     await context.close();
   }

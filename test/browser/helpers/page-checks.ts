@@ -33,11 +33,14 @@ export async function waitForPlayingVideos(
   );
 }
 
-/** Loads a media file into a <video> in the page and reports its real duration (MediaRecorder WebM has none in its header). */
+/**
+ * Loads a media file into a <video> in the page and reports its real duration (MediaRecorder WebM has none
+ * in its header) and the mean brightness of the left and right halves of the frame in its middle.
+ */
 export async function measurePlayback(
   page: Page,
   url: string,
-): Promise<{ duration: number; videoWidth: number }> {
+): Promise<{ duration: number; videoWidth: number; leftBrightness: number; rightBrightness: number }> {
   return page.evaluate(async (src) => {
     const document = (globalThis as unknown as PageGlobals).document;
     const video = document.createElement('video');
@@ -61,7 +64,30 @@ export async function measurePlayback(
       video.currentTime = 1e6;
       await Promise.race([known, new Promise((r) => setTimeout(r, 10_000))]);
     }
-    const result = { duration: video.duration, videoWidth: video.videoWidth };
+    const duration = video.duration;
+    const seeked = new Promise<void>((resolve) => {
+      video.onseeked = () => resolve();
+    });
+    video.currentTime = duration / 2;
+    await Promise.race([seeked, new Promise((r) => setTimeout(r, 5_000))]);
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    const ctx = canvas.getContext('2d');
+    ctx?.drawImage(video, 0, 0, 64, 48);
+    const brightness = (x: number): number => {
+      const pixels = ctx?.getImageData(x, 0, 32, 48).data ?? [];
+      let sum = 0;
+      for (let i = 0; i < pixels.length; i += 4)
+        sum += ((pixels[i] ?? 0) + (pixels[i + 1] ?? 0) + (pixels[i + 2] ?? 0)) / 3;
+      return pixels.length ? sum / (pixels.length / 4) : 0;
+    };
+    const result = {
+      duration,
+      videoWidth: video.videoWidth,
+      leftBrightness: brightness(0),
+      rightBrightness: brightness(32),
+    };
     video.remove();
     return result;
   }, url);

@@ -14,12 +14,23 @@ export interface PageVideo {
   onloadedmetadata: (() => void) | null;
   ondurationchange: (() => void) | null;
   onerror: (() => void) | null;
+  onseeked: (() => void) | null;
   remove(): void;
+}
+
+export interface PageCanvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): {
+    drawImage(video: PageVideo, x: number, y: number, w: number, h: number): void;
+    getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> };
+  } | null;
 }
 
 export interface PageDocument {
   querySelectorAll(selector: string): ArrayLike<PageVideo>;
   createElement(tag: 'video'): PageVideo;
+  createElement(tag: 'canvas'): PageCanvas;
   body: { appendChild(node: PageVideo): void };
 }
 
