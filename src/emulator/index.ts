@@ -13,6 +13,7 @@ import { createSessionHub } from './realtime/session-hub';
 import { createArchiveHandlers } from './rest/archive-routes';
 import { createEmulatorRouter } from './rest/emulator-router';
 import { createMediaHandlers } from './rest/media-routes';
+import { createSessionControlHandlers } from './rest/session-control-routes';
 import { createSessionHandler } from './rest/session-routes';
 import { openStateStore } from './storage/state-store';
 
@@ -86,6 +87,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     createSession: createSessionHandler({ store, apiKey, clock }),
     archives: createArchiveHandlers({ lifecycle: archives, links, basePath, clock }),
     media: createMediaHandlers({ uploads, lifecycle: archives, store, media, links, clock }),
+    sessionControl: createSessionControlHandlers({ store, hub }),
     maxChunkBytes: limits.maxChunkBytes,
     logger,
   });

@@ -96,6 +96,8 @@ export interface SessionHub {
   }): void;
   relayRtc(connectionId: string, message: RtcMessage): void;
   forceDisconnect(byConnectionId: string, targetId: string): void;
+  /** the platform (REST) removes a connection; false when it is not in the session */
+  kick(sessionId: string, targetId: string): boolean;
   broadcast(sessionId: string, message: ServerMessage): void;
   sendTo(connectionId: string, message: ServerMessage): void;
   connectionIds(sessionId: string): string[];
@@ -187,6 +189,18 @@ export function createSessionHub(options: {
     broadcast(c.sessionId, { type: 'connectionDestroyed', connection: c.info, reason });
     listener.onConnectionDestroyed(c.sessionId, connectionId);
     if (own.length > 0) listener.onStreamsChanged(c.sessionId);
+  };
+
+  const kick = (sessionId: string, targetId: string): boolean => {
+    const target = connections.get(targetId);
+    if (!target || target.sessionId !== sessionId) return false;
+    const socket = target.socket;
+    target.socket = null;
+    target.pending = [];
+    socket?.send({ type: 'disconnected', reason: 'forceDisconnected' });
+    socket?.close(4002, 'forceDisconnected');
+    leave(targetId, 'forceDisconnected');
+    return true;
   };
 
   const tryResume = (input: Parameters<SessionHub['join']>[0]): HubConnection | null => {
@@ -377,16 +391,10 @@ export function createSessionHub(options: {
       const by = requireConnection(byConnectionId);
       if (!by.capabilities.forceDisconnect)
         throw permissionDenied('Only a moderator token may force a disconnect');
-      const target = connections.get(targetId);
-      if (!target || target.sessionId !== by.sessionId)
-        throw notFoundInSession(`No connection ${targetId} in this session`);
-      const socket = target.socket;
-      target.socket = null;
-      target.pending = [];
-      socket?.send({ type: 'disconnected', reason: 'forceDisconnected' });
-      socket?.close(4002, 'forceDisconnected');
-      leave(targetId, 'forceDisconnected');
+      if (!kick(by.sessionId, targetId)) throw notFoundInSession(`No connection ${targetId} in this session`);
     },
+
+    kick,
 
     broadcast: (sessionId, message) => broadcast(sessionId, message),
 

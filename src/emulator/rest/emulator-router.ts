@@ -5,12 +5,14 @@ import { requireProjectAuth, type RestAuthOptions } from '../auth/rest-auth';
 import { PlatformError } from '../errors';
 import type { ArchiveHandlers } from './archive-routes';
 import type { MediaHandlers } from './media-routes';
+import type { SessionControlHandlers } from './session-control-routes';
 
 export interface RouterDeps {
   auth: RestAuthOptions;
   createSession: RequestHandler;
   archives: ArchiveHandlers;
   media: MediaHandlers;
+  sessionControl: SessionControlHandlers;
   maxChunkBytes: number;
   logger: Logger;
 }
@@ -46,7 +48,7 @@ export function createEmulatorRouter(deps: RouterDeps): express.Router {
   // Chunks are opaque bytes whatever Content-Type the browser puts on them.
   const raw = express.raw({ type: () => true, limit: deps.maxChunkBytes });
   const auth = requireProjectAuth(deps.auth);
-  const { archives, media } = deps;
+  const { archives, media, sessionControl } = deps;
 
   router.post('/session/create', auth, form, deps.createSession);
 
@@ -57,6 +59,11 @@ export function createEmulatorRouter(deps: RouterDeps): express.Router {
   router.delete('/v2/project/:apiKey/archive/:archiveId', auth, archives.remove);
   router.put('/v2/project/:apiKey/archive/:archiveId/layout', auth, json, archives.setLayout);
   router.patch('/v2/project/:apiKey/archive/:archiveId/streams', auth, json, archives.changeStreams);
+
+  const session = '/v2/project/:apiKey/session/:sessionId';
+  router.post(`${session}/signal`, auth, json, sessionControl.signal);
+  router.post(`${session}/connection/:connectionId/signal`, auth, json, sessionControl.signal);
+  router.delete(`${session}/connection/:connectionId`, auth, sessionControl.forceDisconnect);
 
   router.put('/media/:archiveId/:streamId/:seq', raw, media.putChunk);
   router.get('/media/:archiveId/:streamId', media.status);
