@@ -1,4 +1,5 @@
 /** Starts the whole app in local mode on 127.0.0.1:0 with a throwaway data directory. */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,17 @@ export interface LocalApp {
   close(): Promise<void>;
 }
 
+let clientBuilt = false;
+
+/** Bundles src/client into public/js/ot-local.js once per test process, so the pages run the current source. */
+function buildClient(): void {
+  if (clientBuilt) return;
+  execFileSync(process.execPath, ['scripts/build-client.mjs'], { cwd: path.resolve(__dirname, '../../..') });
+  clientBuilt = true;
+}
+
 export async function startLocalApp(): Promise<LocalApp> {
+  buildClient();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'ot-browser-'));
   const config = loadConfig({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' });
   const running = await startServer(config, pino({ level: 'silent' }));
