@@ -9,9 +9,11 @@ import {
   createApplicationAuthJwt,
   createOpenTokJwt,
   createProjectAuthJwt,
+  createT1Signer,
   createT1Token,
   createVonageJwt,
   ROLES,
+  type T1Signer,
   type TokenFields,
 } from './tokens';
 import {
@@ -82,9 +84,11 @@ const DEFAULT_EXPIRY_SECONDS = 24 * 60 * 60;
 const MAX_DATA_CHARS = 1000;
 const MAX_LAYOUT_CLASS_LIST_CHARS = 1024;
 const MAX_TIMEOUT_MS = 2_147_483_647;
+const MAX_CHECKED_SESSIONS = 1000;
 const SESSION_ID_XML = /<session_id>([^<]+)<\/session_id>/;
 
-type Signer = { kind: 'project'; secret: KeyObject } | { kind: 'application'; privateKey: KeyObject };
+type Signer =
+  { kind: 'project'; secret: KeyObject; signT1: T1Signer } | { kind: 'application'; privateKey: KeyObject };
 
 function normaliseApiUrl(value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
@@ -121,10 +125,8 @@ function readSigner(options: OpenTokOptions): { apiKey: string; signer: Signer }
     if (typeof options.apiSecret !== 'string' || options.apiSecret === '') {
       throw new ArgumentError({ message: 'apiSecret must be the project API secret, a non-empty string' });
     }
-    return {
-      apiKey,
-      signer: { kind: 'project', secret: createSecretKey(Buffer.from(options.apiSecret, 'utf8')) },
-    };
+    const secret = createSecretKey(Buffer.from(options.apiSecret, 'utf8'));
+    return { apiKey, signer: { kind: 'project', secret, signT1: createT1Signer(secret) } };
   }
   const applicationId = requireNonEmptyString('applicationId', options.applicationId);
   const pem = options.privateKey;
@@ -188,6 +190,8 @@ export class OpenTok implements TokenIssuer {
   readonly #http: HttpClient;
   readonly #clock: () => number;
   readonly #nonce: () => number;
+  /** Session IDs already checked against the API key; decoding each time would double a T1's cost. */
+  readonly #ownSessions = new Set<string>();
 
   /**
    * @throws {@link ArgumentError} when the credentials or options are missing or malformed.
@@ -294,9 +298,16 @@ export class OpenTok implements TokenIssuer {
 
     const now = Math.floor(this.#clock() / 1000);
     const expireTime = readExpireTime(options.expireTime, now);
-    const fields: TokenFields = { sessionId, role, createTime: now, nonce: this.#nonce() };
-    if (connectionData !== undefined) fields.connectionData = connectionData;
-    if (initialLayoutClassList !== undefined) fields.initialLayoutClassList = initialLayoutClassList;
+    // One object shape whatever the options, so the encoders stay monomorphic on this hot path.
+    const fields: TokenFields = {
+      sessionId,
+      role,
+      createTime: now,
+      nonce: this.#nonce(),
+      expireTime: undefined,
+      connectionData,
+      initialLayoutClassList,
+    };
 
     const signer = this.#signer;
     if (signer.kind === 'application') {
@@ -318,7 +329,7 @@ export class OpenTok implements TokenIssuer {
     if (tokenType === 'T1') {
       // Ruby 2.2.0 leaves expire_time out when none is given; the platform then applies its 24 h default.
       if (expireTime !== undefined) fields.expireTime = expireTime;
-      return createT1Token(this.apiKey, signer.secret, fields);
+      return createT1Token(this.apiKey, signer.signT1, fields);
     }
     return createOpenTokJwt(this.apiKey, signer.secret, {
       ...fields,
@@ -328,6 +339,7 @@ export class OpenTok implements TokenIssuer {
 
   /** Same check as opentok-node: field 1 of the decoded session ID must equal the API key. */
   #checkSessionBelongsToKey(sessionId: string): void {
+    if (this.#ownSessions.has(sessionId)) return;
     const decoded = decodeSessionId(sessionId);
     if (decoded === undefined || decoded.apiKey !== this.apiKey) {
       throw new ArgumentError({
@@ -336,6 +348,8 @@ export class OpenTok implements TokenIssuer {
           'credentials that generate its tokens',
       });
     }
+    if (this.#ownSessions.size >= MAX_CHECKED_SESSIONS) this.#ownSessions.clear();
+    this.#ownSessions.add(sessionId);
   }
 
   #authHeader(): readonly [string, string] {

@@ -1,5 +1,5 @@
 /** Client tokens (T1 and JWT) and REST auth JWTs: pure functions over node:crypto, no I/O. */
-import { createHmac, sign, type KeyObject } from 'node:crypto';
+import { createHmac, hash, sign, type KeyObject } from 'node:crypto';
 
 /** What a client may do in a session. `publisheronly` publishes but cannot subscribe or signal. */
 export type Role = 'subscriber' | 'publisher' | 'publisheronly' | 'moderator';
@@ -30,12 +30,21 @@ export type T1Layout = 'ruby' | 'opentok-node' | 'opentok-token';
 
 const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
 
+const LINE_BREAK = /\r\n|\n|\r/g;
+const SUB_DELIMS_KEPT_BY_ENCODE_URI = /[!'()*]/g;
+
 /** Addressable::URI.form_encode: RFC 3986 unreserved kept, line breaks as CRLF, %20 → '+'. */
 function formEncodeAddressable(value: string): string {
   if (UNRESERVED.test(value)) return value;
-  return encodeURIComponent(value.replace(/\r\n|\n|\r/g, '\r\n'))
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, '+');
+  // Each pass runs only when needed: this is on the token hot path (see bench/tokens.ts).
+  let encoded = encodeURIComponent(/[\r\n]/.test(value) ? value.replace(LINE_BREAK, '\r\n') : value);
+  if (/[!'()*]/.test(encoded)) {
+    encoded = encoded.replace(
+      SUB_DELIMS_KEPT_BY_ENCODE_URI,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
+  }
+  return encoded.includes('%20') ? encoded.replaceAll('%20', '+') : encoded;
 }
 
 /** Node's querystring.escape keeps exactly the characters encodeURIComponent keeps. */
@@ -69,19 +78,50 @@ export function encodeT1Data(fields: TokenFields, layout: T1Layout = 'ruby'): st
   return data;
 }
 
+/** Signs a T1 data string: returns the lowercase hex HMAC-SHA1 of it under the API secret. */
+export type T1Signer = (data: string) => string;
+
+const SHA1_BLOCK_BYTES = 64;
+
+/**
+ * Builds the T1 signer for an API secret once per OpenTok instance.
+ *
+ * HMAC (RFC 2104) is H((K ^ opad) || H((K ^ ipad) || m)). With the padded key blocks computed here,
+ * each token costs two one-shot `crypto.hash` calls instead of a `createHmac` object, which is most of
+ * a T1 token's cost (bench/tokens.ts). Secrets that are not ASCII, or longer than a block, take
+ * `createHmac`; the tests check both paths against `createHmac`.
+ */
+export function createT1Signer(secret: KeyObject): T1Signer {
+  const key = secret.export();
+  if (key.length > SHA1_BLOCK_BYTES || key.some((byte) => byte > 0x7f)) {
+    return (data) => createHmac('sha1', secret).update(data).digest('hex');
+  }
+  const block = Buffer.alloc(SHA1_BLOCK_BYTES);
+  key.copy(block);
+  // ASCII key bytes XOR 0x36 stay ASCII, so the inner block can be prefixed to the (ASCII) data as a string.
+  const innerPrefix = Buffer.from(block.map((byte) => byte ^ 0x36)).toString('latin1');
+  const outer = Buffer.alloc(SHA1_BLOCK_BYTES + 20);
+  Buffer.from(block.map((byte) => byte ^ 0x5c)).copy(outer);
+  return (data) => {
+    // T1 data strings are form-encoded, hence ASCII: UTF-8 and Latin-1 bytes coincide.
+    // A hex digest written back as bytes is cheaper than asking `hash` for a Buffer.
+    outer.write(hash('sha1', innerPrefix + data, 'hex'), SHA1_BLOCK_BYTES, 'hex');
+    return hash('sha1', outer, 'hex');
+  };
+}
+
 /**
  * A legacy T1 token: `"T1==" + base64("partner_id=<key>&sig=<hex HMAC-SHA1(data)>:" + data)`
  * (reference §4.1). `T1==` is a literal sentinel, not base64 padding.
  */
 export function createT1Token(
   apiKey: string,
-  secret: KeyObject,
+  signer: T1Signer,
   fields: TokenFields,
   layout: T1Layout = 'ruby',
 ): string {
   const data = encodeT1Data(fields, layout);
-  const sig = createHmac('sha1', secret).update(data).digest('hex');
-  return `T1==${Buffer.from(`partner_id=${apiKey}&sig=${sig}:${data}`).toString('base64')}`;
+  return `T1==${Buffer.from(`partner_id=${apiKey}&sig=${signer(data)}:${data}`, 'latin1').toString('base64')}`;
 }
 
 const HS256_HEADER = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
