@@ -136,6 +136,20 @@ test('individual: indicator for everyone incl. a late joiner, a tab closed mid-r
     expect(lengths[0]).toBeLessThan(recordedMs - 500);
     expect(lengths[0]).toBeGreaterThan(1000);
 
+    // The longest stream file really plays for its manifest length.
+    const longest = [...manifest.files].sort(
+      (a, b) => b.stopTimeOffset - b.startTimeOffset - (a.stopTimeOffset - a.startTimeOffset),
+    )[0];
+    await history.route(`${app.url}/zip-entry.webm`, (route) =>
+      route.fulfill({
+        contentType: 'video/webm',
+        body: Buffer.from(entries[longest?.filename ?? ''] as Uint8Array),
+      }),
+    );
+    const playback = await measurePlayback(history, '/zip-entry.webm');
+    expect(playback.videoWidth).toBe(640);
+    expect(Math.abs(playback.duration * 1000 - (lengths[2] ?? 0))).toBeLessThan(1500);
+
     await deleteArchive(history, archiveId);
   } finally {
     await context.close();
@@ -230,6 +244,48 @@ test('composed: when the recording tab closes, another client takes over and the
     const record = archives.find((a) => a.id === archiveId);
     expect(record?.recorders.length).toBeGreaterThanOrEqual(2);
     expect(record?.recorders[0]?.note).toBe('recorder left');
+  } finally {
+    await context.close();
+  }
+});
+
+test('composed: chunk uploads that fail are retried in order and the archive is complete', async () => {
+  const context = await browser.newContext();
+  const attempts = new Map<string, number>();
+  // The first attempt at chunks 1 and 2 fails: one with a server error, one as a dropped connection.
+  await context.route(/\/emulator\/media\/[^/]+\/[^/]+\/\d+$/, async (route) => {
+    const url = route.request().url();
+    const seq = Number(url.slice(url.lastIndexOf('/') + 1));
+    const attempt = (attempts.get(url) ?? 0) + 1;
+    attempts.set(url, attempt);
+    if (attempt === 1 && seq === 1) return route.fulfill({ status: 503, body: 'busy' });
+    if (attempt === 1 && seq === 2) return route.abort('connectionreset');
+    return route.continue();
+  });
+  try {
+    const host = await openVideoPage(context, '/host');
+    const participant = await openVideoPage(context, '/participant');
+    await waitForPlayingVideos(host, '#subscribers', 1);
+    const name = `retry ${Date.now()}`;
+    await startArchive(host, name, 'composed');
+    await expectIndicator(host, true);
+    const startedAt = Date.now();
+    await host.waitForTimeout(RECORD_MS);
+    await host.click('#stop-archive');
+    const recordedMs = Date.now() - startedAt;
+    await expectIndicator(participant, false);
+
+    const history = await context.newPage();
+    const archiveId = await waitForAvailable(history, name);
+    const retried = [...attempts.entries()]
+      .filter(([, n]) => n > 1)
+      .map(([url]) => url.slice(url.lastIndexOf('/') + 1));
+    expect(retried.sort()).toEqual(['1', '2']);
+    const href = await history
+      .locator(`tr[data-archive-id="${archiveId}"] a.download-link`)
+      .getAttribute('href');
+    const playback = await measurePlayback(history, href as string);
+    expect(playback.duration * 1000).toBeGreaterThan(recordedMs - 1500);
   } finally {
     await context.close();
   }
