@@ -57,7 +57,12 @@ export class Composer {
       ...this.#canvas.captureStream(FRAME_RATE).getVideoTracks(),
       ...(this.#mixDestination?.stream.getAudioTracks() ?? []),
     ]);
-    this.#recorder = new StreamRecorder({ archive: options.archive, media, upload: options.upload, resume: options.resume });
+    this.#recorder = new StreamRecorder({
+      archive: options.archive,
+      media,
+      upload: options.upload,
+      resume: options.resume,
+    });
   }
 
   async start(): Promise<void> {

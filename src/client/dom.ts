@@ -24,7 +24,10 @@ export function resolveTarget(target: HTMLElement | string | undefined | null): 
   if (typeof target === 'string') {
     const element = document.getElementById(target);
     if (!element) {
-      throw new OTError({ name: 'OT_INVALID_PARAMETER', message: `No element with id "${target}" to put the video in.` });
+      throw new OTError({
+        name: 'OT_INVALID_PARAMETER',
+        message: `No element with id "${target}" to put the video in.`,
+      });
     }
     return element;
   }

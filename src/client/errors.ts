@@ -43,10 +43,15 @@ export function mediaAccessError(cause: unknown): OTError {
       cause,
     });
   }
-  if (domName === 'NotFoundError' || domName === 'OverconstrainedError' || domName === 'DevicesNotFoundError') {
+  if (
+    domName === 'NotFoundError' ||
+    domName === 'OverconstrainedError' ||
+    domName === 'DevicesNotFoundError'
+  ) {
     return new OTError({
       name: 'OT_HARDWARE_UNAVAILABLE',
-      message: 'No camera or microphone was found. Connect one, or check that it is enabled, then reload the page.',
+      message:
+        'No camera or microphone was found. Connect one, or check that it is enabled, then reload the page.',
       cause,
     });
   }

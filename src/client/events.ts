@@ -94,14 +94,20 @@ export class EventEmitter<EventMap extends object> {
     }
   }
 
-  #add(nameOrMap: string | object, handlerOrContext: unknown, context: object | undefined, once: boolean): void {
+  #add(
+    nameOrMap: string | object,
+    handlerOrContext: unknown,
+    context: object | undefined,
+    once: boolean,
+  ): void {
     if (typeof nameOrMap === 'string') {
       if (typeof handlerOrContext !== 'function') return;
       this.#push(nameOrMap, handlerOrContext as Handler<never>, context, once);
       return;
     }
     for (const [name, handler] of Object.entries(nameOrMap as HandlerMap)) {
-      if (typeof handler === 'function') this.#push(name, handler, handlerOrContext as object | undefined, once);
+      if (typeof handler === 'function')
+        this.#push(name, handler, handlerOrContext as object | undefined, once);
     }
   }
 
@@ -119,7 +125,11 @@ export class EventEmitter<EventMap extends object> {
       const list = this.#listeners.get(single);
       if (!list) continue;
       const kept = list.filter(
-        (l) => !((handler === undefined || l.handler === handler) && (context === undefined || l.context === context)),
+        (l) =>
+          !(
+            (handler === undefined || l.handler === handler) &&
+            (context === undefined || l.context === context)
+          ),
       );
       if (kept.length > 0) this.#listeners.set(single, kept);
       else this.#listeners.delete(single);

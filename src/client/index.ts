@@ -17,7 +17,9 @@ const emulatorPath = emulatorPathFromScriptTag();
 
 type Callback = (error?: OTError) => void;
 
-class OTGlobal extends EventEmitter<{ exception: OTEvent<'exception', object> & { code: number; message: string; title: string } }> {
+class OTGlobal extends EventEmitter<{
+  exception: OTEvent<'exception', object> & { code: number; message: string; title: string };
+}> {
   readonly version = 'local-1.0.0';
   readonly Session = Session;
   readonly Publisher = Publisher;
@@ -58,7 +60,10 @@ class OTGlobal extends EventEmitter<{ exception: OTEvent<'exception', object> & 
       return new Publisher(target as HTMLElement | string | undefined, properties ?? {}, callback);
     } catch (error) {
       if (error instanceof OTError) {
-        this.emit('exception', createEvent('exception', this, { code: error.code, message: error.message, title: error.name }));
+        this.emit(
+          'exception',
+          createEvent('exception', this, { code: error.code, message: error.message, title: error.name }),
+        );
       }
       throw error;
     }

@@ -32,7 +32,11 @@ function isDescription(payload: unknown): payload is SessionDescriptionPayload {
 }
 
 function isCandidate(payload: unknown): payload is RTCIceCandidateInit {
-  return typeof payload === 'object' && payload !== null && typeof (payload as { candidate?: unknown }).candidate === 'string';
+  return (
+    typeof payload === 'object' &&
+    payload !== null &&
+    typeof (payload as { candidate?: unknown }).candidate === 'string'
+  );
 }
 
 abstract class PeerLink {

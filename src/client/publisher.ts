@@ -61,7 +61,10 @@ export class Publisher extends EventEmitter<PublisherEvents> {
       (error: OTError) => callback?.(error),
     );
     queueMicrotask(() =>
-      this.emit('videoElementCreated', createEvent('videoElementCreated', this, { element: this.#widget.video })),
+      this.emit(
+        'videoElementCreated',
+        createEvent('videoElementCreated', this, { element: this.#widget.video }),
+      ),
     );
   }
 
@@ -164,7 +167,10 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     }
     if (this.#destroyed) {
       for (const track of media.getTracks()) track.stop();
-      throw new OTError({ name: 'OT_UNABLE_TO_PUBLISH', message: 'The publisher was destroyed before the camera opened.' });
+      throw new OTError({
+        name: 'OT_UNABLE_TO_PUBLISH',
+        message: 'The publisher was destroyed before the camera opened.',
+      });
     }
     this.#mediaStream = media;
     this.accessAllowed = true;
@@ -182,7 +188,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     const tracks: MediaStreamTrack[] = [];
     const constraints: MediaStreamConstraints = {};
     if (p.audioSource instanceof MediaStreamTrack) tracks.push(p.audioSource);
-    else if (wantAudio) constraints.audio = typeof p.audioSource === 'string' ? { deviceId: { exact: p.audioSource } } : true;
+    else if (wantAudio)
+      constraints.audio = typeof p.audioSource === 'string' ? { deviceId: { exact: p.audioSource } } : true;
     if (p.videoSource instanceof MediaStreamTrack) tracks.push(p.videoSource);
     else if (wantVideo) {
       const [width, height] = (p.resolution ?? '640x480').split('x').map(Number);
@@ -196,14 +203,18 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     }
     if (!constraints.audio && !constraints.video) {
       if (tracks.length === 0) {
-        throw new OTError({ name: 'OT_INVALID_PARAMETER', message: 'A publisher needs audio, video or both.' });
+        throw new OTError({
+          name: 'OT_INVALID_PARAMETER',
+          message: 'A publisher needs audio, video or both.',
+        });
       }
       return new MediaStream(tracks);
     }
     if (!navigator.mediaDevices?.getUserMedia) {
       throw new OTError({
         name: 'OT_HARDWARE_UNAVAILABLE',
-        message: 'This browser cannot open the camera here: use a current browser over https or http://localhost.',
+        message:
+          'This browser cannot open the camera here: use a current browser over https or http://localhost.',
       });
     }
     const media = await navigator.mediaDevices.getUserMedia(constraints);

@@ -42,7 +42,10 @@ export class RealtimeChannel {
   readonly #options: RealtimeOptions;
   #socket: WebSocket | null = null;
   #nextRid = 1;
-  readonly #pending = new Map<number, { resolve: (ack: AckMessage) => void; reject: (e: Error) => void; timer: number }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (ack: AckMessage) => void; reject: (e: Error) => void; timer: number }
+  >();
   #connectionId: string | null = null;
   /** proves on a resume that this is the client the connection belongs to */
   #uploadKey: string | null = null;
@@ -71,13 +74,17 @@ export class RealtimeChannel {
   request(message: Outgoing): Promise<AckMessage> {
     const socket = this.#socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) {
-      return Promise.reject(new OTError({ name: 'OT_NOT_CONNECTED', message: 'Not connected to the session.' }));
+      return Promise.reject(
+        new OTError({ name: 'OT_NOT_CONNECTED', message: 'Not connected to the session.' }),
+      );
     }
     const rid = this.#nextRid++;
     return new Promise<AckMessage>((resolve, reject) => {
       const timer = window.setTimeout(() => {
         this.#pending.delete(rid);
-        reject(new OTError({ name: 'OT_UNEXPECTED_SERVER_RESPONSE', message: `No answer to "${message.type}".` }));
+        reject(
+          new OTError({ name: 'OT_UNEXPECTED_SERVER_RESPONSE', message: `No answer to "${message.type}".` }),
+        );
       }, REQUEST_TIMEOUT_MS);
       this.#pending.set(rid, { resolve, reject, timer });
       socket.send(JSON.stringify({ ...message, rid }));
@@ -104,7 +111,13 @@ export class RealtimeChannel {
       try {
         socket = new WebSocket(this.#options.url);
       } catch (cause) {
-        reject(new OTError({ name: 'OT_CONNECT_FAILED', message: 'Could not open the realtime connection.', cause }));
+        reject(
+          new OTError({
+            name: 'OT_CONNECT_FAILED',
+            message: 'Could not open the realtime connection.',
+            cause,
+          }),
+        );
         return;
       }
       this.#socket = socket;
@@ -178,16 +191,22 @@ export class RealtimeChannel {
     if (closeCode === CLOSE_BAD_TOKEN || error?.name === 'OT_AUTHENTICATION_ERROR') {
       return new OTError({
         name: 'OT_AUTHENTICATION_ERROR',
-        message: error?.message ?? 'The token was rejected: check that it belongs to this session and has not expired.',
+        message:
+          error?.message ??
+          'The token was rejected: check that it belongs to this session and has not expired.',
       });
     }
     if (closeCode === CLOSE_SESSION_NOT_FOUND) {
-      return new OTError({ name: 'OT_INVALID_SESSION_ID', message: error?.message ?? 'The session was not found.' });
+      return new OTError({
+        name: 'OT_INVALID_SESSION_ID',
+        message: error?.message ?? 'The session was not found.',
+      });
     }
     if (error) return serverError(error);
     return new OTError({
       name: 'OT_CONNECT_FAILED',
-      message: 'Could not connect to the session: the local emulator did not answer. Is the app still running?',
+      message:
+        'Could not connect to the session: the local emulator did not answer. Is the app still running?',
     });
   }
 
@@ -233,7 +252,9 @@ export class RealtimeChannel {
   #failPending(): void {
     for (const [rid, pending] of this.#pending) {
       window.clearTimeout(pending.timer);
-      pending.reject(new OTError({ name: 'OT_NOT_CONNECTED', message: 'The connection to the session was lost.' }));
+      pending.reject(
+        new OTError({ name: 'OT_NOT_CONNECTED', message: 'The connection to the session was lost.' }),
+      );
       this.#pending.delete(rid);
     }
   }
@@ -250,6 +271,8 @@ const KNOWN_NAMES = new Set([
 ]);
 
 function serverError(error: { code: number; name: string; message: string }): OTError {
-  const name = KNOWN_NAMES.has(error.name) ? (error.name as OTError['name']) : 'OT_UNEXPECTED_SERVER_RESPONSE';
+  const name = KNOWN_NAMES.has(error.name)
+    ? (error.name as OTError['name'])
+    : 'OT_UNEXPECTED_SERVER_RESPONSE';
   return new OTError({ name, message: error.message, code: error.code });
 }

@@ -84,7 +84,9 @@ export class StreamRecorder {
     const recorder = this.#recorder;
     if (!recorder) return;
     if (recorder.state !== 'inactive') {
-      const stopped = new Promise<void>((resolve) => recorder.addEventListener('stop', () => resolve(), { once: true }));
+      const stopped = new Promise<void>((resolve) =>
+        recorder.addEventListener('stop', () => resolve(), { once: true }),
+      );
       recorder.stop();
       await stopped;
     }

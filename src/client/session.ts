@@ -54,7 +54,13 @@ interface Capabilities {
   forceMute: number;
 }
 
-const NO_CAPABILITIES: Capabilities = { publish: 0, subscribe: 0, forceDisconnect: 0, forceUnpublish: 0, forceMute: 0 };
+const NO_CAPABILITIES: Capabilities = {
+  publish: 0,
+  subscribe: 0,
+  forceDisconnect: 0,
+  forceUnpublish: 0,
+  forceMute: 0,
+};
 
 export class Session extends EventEmitter<SessionEvents> {
   readonly apiKey: string;
@@ -86,7 +92,9 @@ export class Session extends EventEmitter<SessionEvents> {
     apiKey: string,
     sessionId: string,
     env: SessionEnvironment,
-    options: { iceConfig?: { includeServers?: string; transportPolicy?: string; customServers?: RTCIceServer[] } } = {},
+    options: {
+      iceConfig?: { includeServers?: string; transportPolicy?: string; customServers?: RTCIceServer[] };
+    } = {},
   ) {
     super();
     this.apiKey = apiKey;
@@ -100,13 +108,23 @@ export class Session extends EventEmitter<SessionEvents> {
   connect(token: string, callback?: Callback): this {
     if (this.currentState !== 'disconnected') {
       queueMicrotask(() =>
-        callback?.(new OTError({ name: 'OT_CONNECT_FAILED', message: 'This session is already connected or connecting.' })),
+        callback?.(
+          new OTError({
+            name: 'OT_CONNECT_FAILED',
+            message: 'This session is already connected or connecting.',
+          }),
+        ),
       );
       return this;
     }
     if (typeof token !== 'string' || token === '') {
       queueMicrotask(() =>
-        callback?.(new OTError({ name: 'OT_AUTHENTICATION_ERROR', message: 'No token was given to session.connect().' })),
+        callback?.(
+          new OTError({
+            name: 'OT_AUTHENTICATION_ERROR',
+            message: 'No token was given to session.connect().',
+          }),
+        ),
       );
       return this;
     }
@@ -179,7 +197,10 @@ export class Session extends EventEmitter<SessionEvents> {
   async #publish(publisher: Publisher): Promise<void> {
     const channel = this.#requireConnected();
     if (!this.capabilities.publish) {
-      throw new OTError({ name: 'OT_PERMISSION_DENIED', message: 'This token does not allow publishing (its role is subscriber).' });
+      throw new OTError({
+        name: 'OT_PERMISSION_DENIED',
+        message: 'This token does not allow publishing (its role is subscriber).',
+      });
     }
     if (publisher.stream) return;
     const media = await publisher.whenMedia();
@@ -197,7 +218,10 @@ export class Session extends EventEmitter<SessionEvents> {
       },
     });
     if (!ack.stream || !this.connection) {
-      throw new OTError({ name: 'OT_UNEXPECTED_SERVER_RESPONSE', message: 'The emulator did not return the new stream.' });
+      throw new OTError({
+        name: 'OT_UNEXPECTED_SERVER_RESPONSE',
+        message: 'The emulator did not return the new stream.',
+      });
     }
     const stream = new Stream(ack.stream, this.connection);
     this.#streams.set(stream.streamId, stream);
@@ -243,14 +267,23 @@ export class Session extends EventEmitter<SessionEvents> {
       return undefined;
     };
     if (this.currentState !== 'connected' || !this.#channel) {
-      return fail(new OTError({ name: 'OT_NOT_CONNECTED', message: 'Connect to the session before subscribing.' }));
+      return fail(
+        new OTError({ name: 'OT_NOT_CONNECTED', message: 'Connect to the session before subscribing.' }),
+      );
     }
     if (!this.capabilities.subscribe) {
-      return fail(new OTError({ name: 'OT_PERMISSION_DENIED', message: 'This token does not allow subscribing.' }));
+      return fail(
+        new OTError({ name: 'OT_PERMISSION_DENIED', message: 'This token does not allow subscribing.' }),
+      );
     }
     const known = stream ? this.#streams.get(stream.streamId) : undefined;
     if (!known || this.#publishers.has(known.streamId)) {
-      return fail(new OTError({ name: 'OT_STREAM_NOT_FOUND', message: 'That stream is not (or no longer) in this session.' }));
+      return fail(
+        new OTError({
+          name: 'OT_STREAM_NOT_FOUND',
+          message: 'That stream is not (or no longer) in this session.',
+        }),
+      );
     }
     this.#subscribers.get(known.streamId)?.destroy('unsubscribe');
     let subscriber: Subscriber;
@@ -283,7 +316,12 @@ export class Session extends EventEmitter<SessionEvents> {
     window.setTimeout(() => {
       if (!answered && !subscriber.destroyed) {
         answered = true;
-        callback?.(new OTError({ name: 'OT_UNABLE_TO_SUBSCRIBE', message: 'The video connection to that stream could not be set up.' }));
+        callback?.(
+          new OTError({
+            name: 'OT_UNABLE_TO_SUBSCRIBE',
+            message: 'The video connection to that stream could not be set up.',
+          }),
+        );
       }
     }, 20_000);
     return subscriber;
@@ -300,7 +338,10 @@ export class Session extends EventEmitter<SessionEvents> {
 
   // ------------------------------------------------------------------ signal, forceDisconnect
 
-  signal(signal: { type?: string; data?: string; to?: Connection; retryAfterReconnect?: boolean }, callback?: Callback): Promise<void> {
+  signal(
+    signal: { type?: string; data?: string; to?: Connection; retryAfterReconnect?: boolean },
+    callback?: Callback,
+  ): Promise<void> {
     const result = this.#signal(signal);
     result.then(
       () => callback?.(),
@@ -314,14 +355,23 @@ export class Session extends EventEmitter<SessionEvents> {
     const type = signal.type;
     const data = signal.data;
     const encoder = new TextEncoder();
-    if (type !== undefined && (encoder.encode(type).length > MAX_SIGNAL_TYPE_BYTES || !SIGNAL_TYPE_PATTERN.test(type))) {
+    if (
+      type !== undefined &&
+      (encoder.encode(type).length > MAX_SIGNAL_TYPE_BYTES || !SIGNAL_TYPE_PATTERN.test(type))
+    ) {
       throw new OTError({
         name: 'OT_INVALID_PARAMETER',
         message: 'A signal type is at most 128 characters of letters, digits, "-", "_" and "~".',
       });
     }
-    if (data !== undefined && (typeof data !== 'string' || encoder.encode(data).length > MAX_SIGNAL_DATA_BYTES)) {
-      throw new OTError({ name: 'OT_INVALID_PARAMETER', message: 'Signal data must be a string of at most 8 KB.' });
+    if (
+      data !== undefined &&
+      (typeof data !== 'string' || encoder.encode(data).length > MAX_SIGNAL_DATA_BYTES)
+    ) {
+      throw new OTError({
+        name: 'OT_INVALID_PARAMETER',
+        message: 'Signal data must be a string of at most 8 KB.',
+      });
     }
     await channel.request({
       type: 'signal',
@@ -335,7 +385,10 @@ export class Session extends EventEmitter<SessionEvents> {
     const result = (async () => {
       const channel = this.#requireConnected();
       if (!this.capabilities.forceDisconnect) {
-        throw new OTError({ name: 'OT_PERMISSION_DENIED', message: 'Only a moderator token may force a disconnect.' });
+        throw new OTError({
+          name: 'OT_PERMISSION_DENIED',
+          message: 'Only a moderator token may force a disconnect.',
+        });
       }
       await channel.request({ type: 'forceDisconnect', connectionId: connection.connectionId });
     })();
@@ -358,7 +411,10 @@ export class Session extends EventEmitter<SessionEvents> {
       forceUnpublish: caps.forceDisconnect ? 1 : 0,
       forceMute: caps.forceDisconnect ? 1 : 0,
     };
-    this.#uploadCredentials = { connectionId: connected.connection.connectionId, uploadKey: connected.uploadKey };
+    this.#uploadCredentials = {
+      connectionId: connected.connection.connectionId,
+      uploadKey: connected.uploadKey,
+    };
     this.#iceServers = connected.iceServers;
     const own = this.connection.connectionId;
 
@@ -414,7 +470,9 @@ export class Session extends EventEmitter<SessionEvents> {
     const publishers = [...this.#publishers.entries()];
     for (const [streamId] of publishers) this.#endOwnStream(streamId, 'networkDisconnected', true, true);
     for (const [, publisher] of publishers) {
-      this.#publish(publisher).catch((error: unknown) => console.warn('OT: could not publish again after reconnecting', error));
+      this.#publish(publisher).catch((error: unknown) =>
+        console.warn('OT: could not publish again after reconnecting', error),
+      );
     }
   }
 
@@ -422,7 +480,8 @@ export class Session extends EventEmitter<SessionEvents> {
     const own = this.connection?.connectionId;
     switch (message.type) {
       case 'connectionCreated': {
-        if (message.connection.connectionId === own || this.#connections.has(message.connection.connectionId)) return;
+        if (message.connection.connectionId === own || this.#connections.has(message.connection.connectionId))
+          return;
         const connection = new Connection(message.connection);
         this.#connections.set(connection.connectionId, connection);
         this.#emitConnectionCreated(connection);
@@ -439,7 +498,10 @@ export class Session extends EventEmitter<SessionEvents> {
         return;
       case 'streamDestroyed':
         if (this.#publishers.has(message.stream.streamId)) {
-          this.#endOwnStream(message.stream.streamId, message.reason === 'forceDisconnected' ? 'forceUnpublished' : message.reason);
+          this.#endOwnStream(
+            message.stream.streamId,
+            message.reason === 'forceDisconnected' ? 'forceUnpublished' : message.reason,
+          );
         } else {
           this.#removeRemoteStream(message.stream.streamId, message.reason);
         }
@@ -481,7 +543,8 @@ export class Session extends EventEmitter<SessionEvents> {
         const peer = new PublisherPeer({
           iceServers: this.#iceOverride ?? this.#iceServers,
           media,
-          send: (kind, payload) => channel.send({ type: 'rtc', to: message.from, streamId: message.streamId, kind, payload }),
+          send: (kind, payload) =>
+            channel.send({ type: 'rtc', to: message.from, streamId: message.streamId, kind, payload }),
           onState: (state) => {
             if ((state === 'closed' || state === 'failed') && this.#publisherPeers.get(key) === peer) {
               this.#publisherPeers.delete(key);
@@ -555,7 +618,10 @@ export class Session extends EventEmitter<SessionEvents> {
       }
     }
     for (const stream of [...this.#streams.values()]) {
-      if (stream.connection.connectionId === connection.connectionId && !this.#publishers.has(stream.streamId)) {
+      if (
+        stream.connection.connectionId === connection.connectionId &&
+        !this.#publishers.has(stream.streamId)
+      ) {
         this.#removeRemoteStream(stream.streamId, reason);
       }
     }
@@ -585,7 +651,8 @@ export class Session extends EventEmitter<SessionEvents> {
       from =
         fromId === this.connection?.connectionId
           ? this.connection
-          : (this.#connections.get(fromId) ?? new Connection({ connectionId: fromId, creationTime: 0, data: '' }));
+          : (this.#connections.get(fromId) ??
+            new Connection({ connectionId: fromId, creationTime: 0, data: '' }));
     }
     // OpenTok.js dispatches a typed signal both as "signal" and as "signal:<type>"; the event's `type`
     // then reads "signal:<type>" (the reference leaves this unverified; this follows OpenTok.js's SignalEvent).
@@ -599,7 +666,10 @@ export class Session extends EventEmitter<SessionEvents> {
 
   #onArchiveStarted(archive: ArchiveInfo): void {
     this.#archive = archive;
-    this.emit('archiveStarted', createEvent('archiveStarted', this, { id: archive.id, name: archive.name ?? '' }));
+    this.emit(
+      'archiveStarted',
+      createEvent('archiveStarted', this, { id: archive.id, name: archive.name ?? '' }),
+    );
     if (archive.outputMode !== 'individual') return;
     for (const publisher of this.#publishers.values()) this.#startRecorder(publisher, archive);
   }
@@ -607,7 +677,10 @@ export class Session extends EventEmitter<SessionEvents> {
   #onArchiveStopped(archive: ArchiveInfo): void {
     if (this.#archive?.id === archive.id) this.#archive = null;
     void this.#stopRecordings(undefined, archive.id);
-    this.emit('archiveStopped', createEvent('archiveStopped', this, { id: archive.id, name: archive.name ?? '' }));
+    this.emit(
+      'archiveStopped',
+      createEvent('archiveStopped', this, { id: archive.id, name: archive.name ?? '' }),
+    );
   }
 
   #startRecorder(publisher: Publisher, archive: ArchiveInfo): void {
@@ -633,7 +706,9 @@ export class Session extends EventEmitter<SessionEvents> {
       upload: this.#uploadTarget(archiveId, COMPOSED_STREAM_ID),
       resume: true,
     });
-    this.#composer.start().catch((error: unknown) => console.warn('OT: could not start the composed recording', error));
+    this.#composer
+      .start()
+      .catch((error: unknown) => console.warn('OT: could not start the composed recording', error));
   }
 
   #composerSources(): ComposerSource[] {
@@ -699,4 +774,3 @@ export class Session extends EventEmitter<SessionEvents> {
     return `${scheme}//${location.host}${this.#env.emulatorPath}/realtime`;
   }
 }
-

@@ -37,16 +37,24 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   #everConnected = false;
   #onDestroy: ((subscriber: Subscriber) => void) | null = null;
 
-  constructor(stream: Stream, target: HTMLElement | string | undefined | null, properties: SubscriberProperties) {
+  constructor(
+    stream: Stream,
+    target: HTMLElement | string | undefined | null,
+    properties: SubscriberProperties,
+  ) {
     super();
     this.stream = stream;
     this.#properties = { ...properties };
     this.#widget = createWidget('subscriber', target, properties);
     this.#widget.element.id ||= this.id;
     this.element = this.#widget.element;
-    if (properties.audioVolume !== undefined) this.#widget.video.volume = Math.min(1, Math.max(0, properties.audioVolume / 100));
+    if (properties.audioVolume !== undefined)
+      this.#widget.video.volume = Math.min(1, Math.max(0, properties.audioVolume / 100));
     queueMicrotask(() =>
-      this.emit('videoElementCreated', createEvent('videoElementCreated', this, { element: this.#widget.video })),
+      this.emit(
+        'videoElementCreated',
+        createEvent('videoElementCreated', this, { element: this.#widget.video }),
+      ),
     );
   }
 
@@ -59,7 +67,14 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   }
 
   /** Wires the peer connection in; `done` is the page's subscribe callback, called once. */
-  attachPeer(createPeer: (handlers: { onStream: (s: MediaStream) => void; onState: (s: PeerState) => void }) => SubscriberPeer, done: (error?: OTError) => void, onDestroy: (s: Subscriber) => void): void {
+  attachPeer(
+    createPeer: (handlers: {
+      onStream: (s: MediaStream) => void;
+      onState: (s: PeerState) => void;
+    }) => SubscriberPeer,
+    done: (error?: OTError) => void,
+    onDestroy: (s: Subscriber) => void,
+  ): void {
     this.#onDestroy = onDestroy;
     this.#peer = createPeer({
       onStream: (media) => this.#show(media),

@@ -118,7 +118,9 @@ export class ChunkUploader {
           this.#queue.shift();
         }
       } else if (outcome.kind === 'rejected') {
-        console.warn(`OT: the emulator refused a recording chunk (HTTP ${outcome.status}); stopping this upload`);
+        console.warn(
+          `OT: the emulator refused a recording chunk (HTTP ${outcome.status}); stopping this upload`,
+        );
         this.#queue.splice(0);
         this.#finished = true;
       } else {
@@ -132,7 +134,12 @@ export class ChunkUploader {
   async #put(
     seq: number,
     blob: Blob,
-  ): Promise<{ kind: 'stored' } | { kind: 'gap'; nextSeq: number } | { kind: 'rejected'; status: number } | { kind: 'retry' }> {
+  ): Promise<
+    | { kind: 'stored' }
+    | { kind: 'gap'; nextSeq: number }
+    | { kind: 'rejected'; status: number }
+    | { kind: 'retry' }
+  > {
     let response: Response;
     try {
       response = await fetch(`${this.#url()}/${seq}`, {
