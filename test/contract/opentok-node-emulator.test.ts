@@ -1,0 +1,142 @@
+/** Contract: the official `opentok` npm package, given the emulator's URL as apiUrl, works unchanged. */
+import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
+
+interface NodeArchive {
+  id: string;
+  status: string;
+  name: string | null;
+  sessionId: string;
+  reason: string;
+}
+
+/** One opentok-node instance in a child process (see support/opentok-node-driver.js). */
+class OpenTokNodeDriver {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  constructor(private readonly child: ChildProcess) {
+    child.on('message', (raw) => {
+      const message = raw as { id: number; error: string | null; value: unknown };
+      const waiter = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.error) waiter?.reject(new Error(message.error));
+      else waiter?.resolve(message.value);
+    });
+  }
+
+  call<T>(op: string, ...args: unknown[]): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${op} timed out`)), 5000);
+      this.pending.set(id, {
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v as T);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      this.child.send({ id, op, args });
+    });
+  }
+
+  stop(): void {
+    this.child.disconnect();
+  }
+}
+
+function startDriver(): OpenTokNodeDriver {
+  const child = fork(path.join(__dirname, 'support', 'opentok-node-driver.js'), [], {
+    execArgv: [],
+    stdio: 'inherit',
+  });
+  return new OpenTokNodeDriver(child);
+}
+
+let emu: TestEmulator;
+let ot: OpenTokNodeDriver;
+const browsers: FakeBrowser[] = [];
+
+beforeAll(async () => {
+  emu = await startTestEmulator({ limits: { finishDeadlineMs: 100 } });
+  ot = startDriver();
+  await ot.call('init', emu.apiKey, emu.apiSecret, emu.url);
+});
+afterEach(async () => {
+  await Promise.all(browsers.splice(0).map((b) => b.leave()));
+});
+afterAll(async () => {
+  ot.stop();
+  await emu.close();
+});
+
+async function join(sessionId: string, token: string): Promise<FakeBrowser> {
+  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), { apiKey: emu.apiKey, sessionId, token });
+  browsers.push(browser);
+  return browser;
+}
+
+it('creates sessions whose JWT and T1 tokens connect, and records archives through the whole lifecycle', async () => {
+  const { sessionId } = await ot.call<{ sessionId: string }>('createSession', { mediaMode: 'routed' });
+  const alice = await join(
+    sessionId,
+    await ot.call('generateToken', sessionId, { role: 'moderator', data: 'name=alice' }),
+  );
+  expect(alice.connected).toMatchObject({
+    connection: { data: 'name=alice' },
+    capabilities: { forceDisconnect: true },
+  });
+  const bob = await join(
+    sessionId,
+    await ot.call('generateToken', sessionId, { role: 'publisher', data: 'name=bob' }, true),
+  );
+  expect(bob.connected?.connection.data).toBe('name=bob');
+
+  const started = await ot.call<NodeArchive>('startArchive', sessionId, { name: 'node sdk' });
+  expect(started).toMatchObject({ status: 'started', name: 'node sdk', sessionId });
+  expect((await ot.call<NodeArchive>('getArchive', started.id)).id).toBe(started.id);
+  const list = await ot.call<{ items: NodeArchive[]; total: number }>('listArchives', { sessionId });
+  expect(list.total).toBe(1);
+  expect(list.items.map((a) => a.id)).toEqual([started.id]);
+  const stopped = await ot.call<NodeArchive>('stopArchive', started.id);
+  expect(stopped).toMatchObject({ status: 'stopped', reason: 'user initiated' });
+  await expect(ot.call('stopArchive', started.id)).rejects.toThrow();
+
+  const deadline = Date.now() + 3000;
+  while ((await ot.call<NodeArchive>('getArchive', started.id)).status !== 'failed') {
+    if (Date.now() > deadline) throw new Error('archive did not fail without media');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await ot.call('deleteArchive', started.id);
+  expect((await ot.call<NodeArchive>('getArchive', started.id)).status).toBe('deleted');
+  await expect(ot.call('getArchive', '00000000-0000-0000-0000-000000000000')).rejects.toThrow();
+});
+
+it('signals and force-disconnects through the REST API', async () => {
+  const { sessionId } = await ot.call<{ sessionId: string }>('createSession', { mediaMode: 'routed' });
+  const alice = await join(sessionId, await ot.call('generateToken', sessionId));
+  await ot.call('signal', sessionId, null, { type: 'hello', data: 'from node' });
+  expect(await alice.waitFor((m) => m.type === 'signal')).toMatchObject({
+    from: null,
+    signalType: 'hello',
+    data: 'from node',
+  });
+  await ot.call('forceDisconnect', sessionId, alice.connectionId);
+  expect(await alice.waitFor((m) => m.type === 'disconnected')).toMatchObject({
+    reason: 'forceDisconnected',
+  });
+});
+
+it('reports wrong credentials as an error', async () => {
+  const wrong = startDriver();
+  try {
+    await wrong.call('init', emu.apiKey, 'f'.repeat(40), emu.url);
+    await expect(wrong.call('createSession', {})).rejects.toThrow();
+  } finally {
+    wrong.stop();
+  }
+});
