@@ -51,6 +51,7 @@ const LAYOUT_TYPES: readonly LayoutType[] = [
 
 /** Layout of a composed archive. */
 export interface ArchiveLayout {
+  /** How streams are arranged. */
   type: LayoutType;
   /** CSS for the `custom` layout; only allowed with it. */
   stylesheet?: string;
@@ -100,14 +101,28 @@ export interface ArchiveList {
  * A stream recorded by a `manual` stream-mode archive. The platform's element shape is not documented;
  * some replies carry plain stream IDs.
  */
-export type ArchiveStream = string | { streamId: string; hasAudio?: boolean; hasVideo?: boolean };
+export type ArchiveStream =
+  | string
+  | {
+      /** The recorded stream. */
+      streamId: string;
+      /** Whether its audio is recorded. */
+      hasAudio?: boolean;
+      /** Whether its video is recorded. */
+      hasVideo?: boolean;
+    };
 
 /** Archive JSON as the platform sends it; unknown properties are kept and ignored. */
 export interface ArchiveWire {
+  /** Archive ID. */
   id: string;
+  /** One of {@link ArchiveStatus}. */
   status: string;
+  /** The recorded session. */
   sessionId: string;
+  /** Epoch milliseconds. */
   createdAt: number;
+  /** Every other property, as sent. */
   [property: string]: unknown;
 }
 
@@ -140,11 +155,13 @@ function idOr(value: unknown): string | undefined {
 export class Archive {
   /** Archive ID (a UUID). */
   readonly id: string;
+  /** Where the archive is in its lifecycle; only `available` archives can be downloaded. */
   readonly status: ArchiveStatus;
   /** The name given at start; `null` when none was given. */
   readonly name: string | null;
   /** Why it stopped or failed, e.g. `"user initiated"`; `""` while recording. */
   readonly reason: string;
+  /** The session that was recorded. */
   readonly sessionId: string;
   /** The project's API key or application ID. */
   readonly projectId: string | undefined;
@@ -158,11 +175,15 @@ export class Archive {
   readonly size: number;
   /** Length in seconds; 0 while recording. */
   readonly duration: number;
+  /** One composed MP4 or one file per stream. */
   readonly outputMode: OutputMode;
+  /** Whether audio was recorded. */
   readonly hasAudio: boolean;
+  /** Whether video was recorded. */
   readonly hasVideo: boolean;
   /** Composed archives only, e.g. `"640x480"`. */
   readonly resolution: string | undefined;
+  /** Whether every stream is recorded (`auto`) or only those added through the API (`manual`). */
   readonly streamMode: StreamMode;
   /** Streams currently recorded (`manual` stream mode while started). */
   readonly streams: readonly ArchiveStream[];
@@ -177,7 +198,10 @@ export class Archive {
   readonly #wire: ArchiveWire;
   readonly #archives: Archives;
 
-  /** Built by {@link Archives}; applications do not construct archives themselves. */
+  /**
+   * Built by {@link Archives}; applications do not construct archives themselves.
+   * @internal
+   */
   constructor(archives: Archives, wire: ArchiveWire) {
     this.#archives = archives;
     this.#wire = wire;
@@ -339,7 +363,10 @@ export class Archives {
   readonly #http: HttpClient;
   readonly #basePath: string;
 
-  /** Built by {@link OpenTok}; `projectId` is the API key or application ID. */
+  /**
+   * Built by {@link OpenTok}; `projectId` is the API key or application ID.
+   * @internal
+   */
   constructor(http: HttpClient, projectId: string) {
     this.#http = http;
     this.#basePath = `${pathOf('v2', 'project', projectId)}/archive`;

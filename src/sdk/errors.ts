@@ -29,6 +29,7 @@ export interface OpenTokErrorInit {
  * ```
  */
 export class OpenTokError extends Error {
+  /** Always `'OpenTokError'`, also after minification. */
   override name = 'OpenTokError';
   /** HTTP status of the platform's reply, if the error comes from one. */
   readonly status: number | undefined;
@@ -73,6 +74,7 @@ export class OpenTokError extends Error {
  * ```
  */
 export class ArgumentError extends OpenTokError {
+  /** Always `'ArgumentError'`, also after minification. */
   override name = 'ArgumentError';
 }
 
@@ -87,6 +89,7 @@ export class ArgumentError extends OpenTokError {
  * ```
  */
 export class AuthenticationError extends OpenTokError {
+  /** Always `'AuthenticationError'`, also after minification. */
   override name = 'AuthenticationError';
 }
 
@@ -102,6 +105,7 @@ export class AuthenticationError extends OpenTokError {
  * ```
  */
 export class ArchiveError extends OpenTokError {
+  /** Always `'ArchiveError'`, also after minification. */
   override name = 'ArchiveError';
 }
 
@@ -117,6 +121,7 @@ export class ArchiveError extends OpenTokError {
  * ```
  */
 export class RequestError extends OpenTokError {
+  /** Always `'RequestError'`, also after minification. */
   override name = 'RequestError';
 }
 

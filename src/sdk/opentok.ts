@@ -47,7 +47,9 @@ export interface ProjectCredentials extends CommonOptions {
   apiKey: string | number;
   /** API secret. Used only to sign; never sent, logged or put in error messages. */
   apiSecret: string;
+  /** Not with a project's credentials. */
   applicationId?: never;
+  /** Not with a project's credentials. */
   privateKey?: never;
 }
 
@@ -57,7 +59,9 @@ export interface ApplicationCredentials extends CommonOptions {
   applicationId: string;
   /** The application's PEM private key. Used only to sign; never sent or logged. */
   privateKey: string | Buffer;
+  /** Not with an application's credentials. */
   apiKey?: never;
+  /** Not with an application's credentials. */
   apiSecret?: never;
 }
 

@@ -24,15 +24,21 @@ export interface TokenOptions {
 
 /** Anything that can mint a token for a session ID ({@link OpenTok} does). */
 export interface TokenIssuer {
+  /** Mints a client token for the session; see {@link OpenTok.generateToken}. */
   generateToken(sessionId: string, options?: TokenOptions): string;
 }
 
 /** The settings a session was created with. */
 export interface SessionInit {
+  /** The ID the platform returned. */
   sessionId: string;
+  /** The media mode the session was created with. */
   mediaMode: MediaMode;
+  /** The archive mode the session was created with. */
   archiveMode: ArchiveMode;
+  /** The IPv4 location hint, if one was given. */
   location?: string;
+  /** Whether end-to-end encryption was requested (default false). */
   e2ee?: boolean;
 }
 
@@ -49,7 +55,9 @@ export interface SessionInit {
 export class Session {
   /** The session ID, passed to `OT.initSession` in the browser. */
   readonly sessionId: string;
+  /** How streams travel: `routed` (archivable) or `relayed`. */
   readonly mediaMode: MediaMode;
+  /** Whether archives start on request (`manual`) or automatically (`always`). */
   readonly archiveMode: ArchiveMode;
   /** The IPv4 location hint given at creation, if any. */
   readonly location: string | undefined;
@@ -57,7 +65,10 @@ export class Session {
   readonly e2ee: boolean;
   readonly #issuer: TokenIssuer;
 
-  /** Built by {@link OpenTok.createSession}. */
+  /**
+   * Built by {@link OpenTok.createSession}.
+   * @internal
+   */
   constructor(issuer: TokenIssuer, init: SessionInit) {
     this.#issuer = issuer;
     this.sessionId = init.sessionId;
