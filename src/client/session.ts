@@ -160,12 +160,14 @@ export class Session extends EventEmitter<SessionEvents> {
     return this;
   }
 
-  disconnect(): void {
-    if (this.currentState === 'disconnected') return;
+  /** Resolves once recordings in progress have been flushed to the emulator. */
+  disconnect(): Promise<void> {
+    if (this.currentState === 'disconnected') return Promise.resolve();
     this.currentState = 'disconnecting';
-    void this.#stopRecordings('recorder left');
+    const flushed = this.#stopRecordings('recorder left');
     this.#channel?.close();
     this.#onClosed('clientDisconnected');
+    return flushed;
   }
 
   // ------------------------------------------------------------------ publish
@@ -455,21 +457,31 @@ export class Session extends EventEmitter<SessionEvents> {
       }
     }
 
-    if (reconnect && connected.resumed === false) this.#republishAfterLostConnection();
+    if (reconnect) {
+      // A refused resume means a new connection: none of this client's streams survived. A resume reports
+      // the streams it kept; one missing there (e.g. removed by the emulator meanwhile) is published again.
+      const kept = connected.resumed
+        ? new Set((connected.ownStreams ?? []).map((s) => s.streamId))
+        : new Set();
+      const lost = [...this.#publishers.keys()].filter(
+        (id) => connected.resumed === false || (connected.ownStreams !== undefined && !kept.has(id)),
+      );
+      if (lost.length > 0) this.#republish(lost);
+    }
 
     const archive = connected.archive;
     if (archive && archive.id !== this.#archive?.id) this.#onArchiveStarted(archive);
     else if (!archive && this.#archive && reconnect) this.#onArchiveStopped(this.#archive);
   }
 
-  /**
-   * The emulator could not resume the old connection (it timed out while the network was away), so the
-   * others saw this client's streams end: publish them again as new streams.
-   */
-  #republishAfterLostConnection(): void {
-    const publishers = [...this.#publishers.entries()];
-    for (const [streamId] of publishers) this.#endOwnStream(streamId, 'networkDisconnected', true, true);
-    for (const [, publisher] of publishers) {
+  /** Streams the others saw end while the network was away come back as new streams of the same publishers. */
+  #republish(streamIds: string[]): void {
+    const publishers = streamIds.flatMap((id) => {
+      const publisher = this.#publishers.get(id);
+      return publisher ? [publisher] : [];
+    });
+    for (const streamId of streamIds) this.#endOwnStream(streamId, 'networkDisconnected', true, true);
+    for (const publisher of publishers) {
       this.#publish(publisher).catch((error: unknown) =>
         console.warn('OT: could not publish again after reconnecting', error),
       );
