@@ -27,7 +27,7 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
           dataDir: config.emulator.dataDir,
           apiKey: config.emulator.apiKey,
           apiSecret: config.emulator.apiSecret,
-          logger: logger.child({ component: 'emulator' }),
+          logger,
           basePath: EMULATOR_BASE_PATH,
         })
       : undefined;
