@@ -13,7 +13,7 @@ export interface EmulatorLimits {
   finishDeadlineMs: number;
   /** how long a connection that dropped without goodbye can be resumed before others see it leave */
   reconnectGraceMs: number;
-  /** WebSocket ping interval; a socket that missed one pong is dropped */
+  /** WebSocket ping interval; a socket silent for two intervals is dropped */
   pingIntervalMs: number;
   /** how long the download link in an archive's `url` stays valid (platform: 10 minutes) */
   downloadUrlTtlMs: number;

@@ -15,7 +15,7 @@ beforeAll(async () => {
   emu = await startTestEmulator({
     clock: () => Date.now() + clockOffsetMs,
     limits: {
-      finishDeadlineMs: 400,
+      finishDeadlineMs: 800,
       emptySessionGraceMs: 200,
       maxChunkBytes: 64 * 1024,
       maxArchiveBytes: 200 * 1024,

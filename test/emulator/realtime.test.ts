@@ -17,7 +17,7 @@ let realtimeUrl: string;
 const browsers: FakeBrowser[] = [];
 
 beforeAll(async () => {
-  emu = await startTestEmulator({ limits: { reconnectGraceMs: RECONNECT_GRACE_MS, pingIntervalMs: 150 } });
+  emu = await startTestEmulator({ limits: { reconnectGraceMs: RECONNECT_GRACE_MS, pingIntervalMs: 200 } });
   realtimeUrl = realtimeUrlOf(emu.url);
 });
 afterEach(async () => {

@@ -235,7 +235,11 @@ export type ServerMessage =
   | DisconnectedEvent
   | PongMessage;
 
-/** WebSocket close codes the emulator uses (4000–4999 is the application range). */
+/**
+ * WebSocket close codes the emulator uses (4000–4999 is the application range). A client says goodbye by closing
+ * with 1000 (or 1001 when the page goes away); any other close is treated as a network loss, kept open for the
+ * reconnect grace period so that `resumeConnectionId` can take the connection over.
+ */
 export const CloseCode = {
   normal: 1000,
   badToken: 4001,

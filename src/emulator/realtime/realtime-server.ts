@@ -21,6 +21,7 @@ import type { ClientSocket, SessionHub } from './session-hub';
 /** Frames hold at most an SDP or an 8 KB signal; anything far larger is a mistake or abuse. */
 const MAX_FRAME_BYTES = 256 * 1024;
 const CONNECT_TIMEOUT_MS = 10_000;
+const MAX_MISSED_PONGS = 2;
 
 export interface RealtimeServer {
   attach(server: Server): void;
@@ -32,7 +33,8 @@ interface ClientState {
   socket: ClientSocket;
   connectionId: string | null;
   sessionId: string | null;
-  alive: boolean;
+  /** pings sent since the client was last heard from */
+  missedPongs: number;
 }
 
 export function createRealtimeServer(deps: {
@@ -199,7 +201,7 @@ export function createRealtimeServer(deps: {
   wss.on('connection', (ws: WebSocket) => {
     const state: ClientState = {
       ws,
-      alive: true,
+      missedPongs: 0,
       connectionId: null,
       sessionId: null,
       socket: {
@@ -224,9 +226,10 @@ export function createRealtimeServer(deps: {
     }, CONNECT_TIMEOUT_MS);
     connectTimer.unref();
     ws.on('pong', () => {
-      state.alive = true;
+      state.missedPongs = 0;
     });
     ws.on('message', (data) => {
+      state.missedPongs = 0;
       try {
         onMessage(state, data);
       } catch (error) {
@@ -248,14 +251,15 @@ export function createRealtimeServer(deps: {
     ws.on('error', (error) => logger.debug({ err: error }, 'realtime socket error'));
   });
 
-  // Keep-alive: a client that missed the last ping is dropped, which starts its reconnect grace period.
+  // Keep-alive: a client silent for two ping intervals is dropped, which starts its reconnect grace period.
+  // Two, not one, so that a busy event loop delaying one pong does not cut a healthy client.
   const pingTimer = setInterval(() => {
     for (const state of clients) {
-      if (!state.alive) {
+      if (state.missedPongs >= MAX_MISSED_PONGS) {
         state.ws.terminate();
         continue;
       }
-      state.alive = false;
+      state.missedPongs += 1;
       state.ws.ping();
     }
   }, deps.limits.pingIntervalMs);
