@@ -57,6 +57,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
   const { apiKey, apiSecret } = credentials;
   const store = await openStateStore(options.dataDir);
   const media = createMediaFiles(options.dataDir);
+  await media.removeStaleFiles();
 
   // The hub tells the lifecycle about presence and the lifecycle talks to clients through the hub.
   let lifecycle: ArchiveLifecycle | null = null;

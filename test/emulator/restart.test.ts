@@ -90,11 +90,13 @@ it('keeps credentials, sessions and archives; assembles an archive that was reco
 
   // A crash may leave a temp file behind; it must not be mistaken for state.
   await writeFile(path.join(dataDir, '.emulator.json.deadbeef.tmp'), '{"half":');
+  await writeFile(path.join(dataDir, 'archives', `.${runningId}.webm.cafe.tmp`), 'half a file');
   const second = await startTestEmulator({ dataDir });
   try {
     expect(second.apiKey).toBe(first.apiKey);
     expect(second.apiSecret).toBe(first.apiSecret);
     expect(await readdir(dataDir)).not.toContain('.emulator.json.deadbeef.tmp');
+    expect((await readdir(path.join(dataDir, 'archives'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
 
     const again = await waitForStatus(second, doneId, 'available');
     expect(again.sha256sum).toBe(done.sha256sum);

@@ -1,10 +1,10 @@
 /** Media on disk: ordered upload chunks per archive stream, and the assembled archive files (zip or webm). */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Zip, ZipPassThrough } from 'fflate';
 import type { ArchiveFile, ArchiveRecord, UploadRecord } from '../storage/state-store';
-import { syncDirectory, writeFileAtomic } from '../storage/atomic-file';
+import { removeStaleTempFiles, syncDirectory, writeFileAtomic } from '../storage/atomic-file';
 import { StorageError } from '../errors';
 
 /** Characters allowed in archive, stream and connection IDs that become path segments. */
@@ -32,6 +32,8 @@ export interface IndividualManifest {
 }
 
 export interface MediaFiles {
+  /** removes half-written archive files a crash left behind */
+  removeStaleFiles(): Promise<void>;
   writeChunk(archiveId: string, uploadKey: string, seq: number, body: Uint8Array): Promise<void>;
   assemble(archive: ArchiveRecord): Promise<AssembledFile | null>;
   archiveFilePath(file: ArchiveFile): string;
@@ -56,7 +58,10 @@ class HashedFileWriter {
 
   static async open(target: string): Promise<HashedFileWriter> {
     await fs.mkdir(path.dirname(target), { recursive: true });
-    const tempPath = `${target}.${process.pid}.${Date.now()}.tmp`;
+    const tempPath = path.join(
+      path.dirname(target),
+      `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
+    );
     return new HashedFileWriter(await fs.open(tempPath, 'w', 0o600), tempPath, target);
   }
 
@@ -185,6 +190,7 @@ export function createMediaFiles(dataDir: string): MediaFiles {
     archiveFilePath(file) {
       return path.join(archivesDir, file.fileName);
     },
+    removeStaleFiles: () => removeStaleTempFiles(archivesDir),
     async removeChunks(archiveId) {
       await fs.rm(path.join(mediaDir, archiveId), { recursive: true, force: true });
     },
