@@ -18,6 +18,8 @@ async function pageCredentials(harness: Harness, path: string): Promise<PageData
   return readPageData(res.text);
 }
 
+// The tests of this block run in order: the recording test first checks that nobody is connected, then
+// leaves its participant connected for the later ones, which need a client in the session to record.
 describe('archiving demo', () => {
   let emulator: TestEmulator;
   let harness: Harness;
@@ -96,6 +98,7 @@ describe('archiving demo', () => {
     const pendingPage = await request(harness.app).get('/history').expect(200);
     expect(pendingPage.text).toContain('data-pending="true"');
     expect(pendingPage.text).not.toContain('class="download-link');
+    expect(pendingPage.text).not.toContain('class="delete-form"');
 
     await participant.finishRecording(archiveId);
     const ready = await eventually(async () => {
@@ -129,6 +132,20 @@ describe('archiving demo', () => {
     expect(after.text).toContain('href="/host"');
 
     await request(harness.app).get(`/download/${archiveId}`).set('Accept', 'text/html').expect(404);
+  });
+
+  it('escapes what users typed: an archive name cannot break out of the page data or the history table', async () => {
+    const { agent, csrfToken } = await browse(harness.app, '/host');
+    const name = '</script><script>alert(1)</script> & <b>';
+    const started = await agent.post('/start').set('x-csrf-token', csrfToken).send({ name });
+    expect(started.status).toBe(200);
+    const host = await request(harness.app).get('/host').expect(200);
+    expect(host.text).not.toContain('<script>alert(1)');
+    expect(readPageData(host.text).recording).toEqual({ id: started.body.id, name });
+    const history = await request(harness.app).get('/history').expect(200);
+    expect(history.text).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;');
+    expect(history.text).not.toContain('<script>alert(1)');
+    await agent.post(`/stop/${started.body.id}`).set('x-csrf-token', csrfToken).expect(200);
   });
 
   it('accepts the host form as form-encoded fields (unchecked boxes are absent) and rejects bad options', async () => {
