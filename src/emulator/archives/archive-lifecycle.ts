@@ -174,8 +174,8 @@ export function createArchiveLifecycle(deps: {
     startTimer(finishDeadlineTimers, archive.id, limits.finishDeadlineMs, () => assemble(archive));
   };
 
-  const stop = async (archiveId: string, reason: ArchiveReason, apiKey?: string): Promise<ArchiveRecord> => {
-    const archive = apiKey ? requireArchive(apiKey, archiveId) : store.archives.get(archiveId);
+  const stop = async (archiveId: string, reason: ArchiveReason): Promise<ArchiveRecord> => {
+    const archive = store.archives.get(archiveId);
     if (!archive) throw notFound('Not found. You passed in an invalid archive ID.');
     if (!isRunning(archive)) throw conflict(NOT_RECORDING_MESSAGE);
     const now = clock();
@@ -279,7 +279,7 @@ export function createArchiveLifecycle(deps: {
 
   return {
     start,
-    stop: (archiveId, reason) => stop(archiveId, reason),
+    stop,
 
     get: requireArchive,
 

@@ -11,9 +11,9 @@ import { parseClientMessage } from './client-messages';
 import {
   CloseCode,
   REALTIME_PATH,
+  type AckMessage,
   type ClientMessage,
   type ConnectMessage,
-  type ServerMessage,
 } from './protocol';
 import { RealtimeError } from './realtime-error';
 import type { ClientSocket, SessionHub } from './session-hub';
@@ -128,7 +128,7 @@ export function createRealtimeServer(deps: {
     connectionId: string,
     sessionId: string,
     message: ClientMessage,
-  ): Partial<ServerMessage> | void => {
+  ): Pick<AckMessage, 'stream'> | void => {
     switch (message.type) {
       case 'connect':
         throw new RealtimeError({ code: 400, errorName: 'OT_PROTOCOL_ERROR', message: 'Already connected' });
@@ -189,7 +189,7 @@ export function createRealtimeServer(deps: {
     try {
       const result = dispatch(state, state.connectionId, state.sessionId, message);
       if (message.rid !== undefined)
-        state.socket.send({ type: 'ack', rid: message.rid, ...(result ?? {}) } as ServerMessage);
+        state.socket.send({ type: 'ack', rid: message.rid, ...(result ?? {}) });
     } catch (error) {
       if (!(error instanceof RealtimeError)) throw error;
       if (message.rid !== undefined)
