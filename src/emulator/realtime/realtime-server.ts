@@ -188,8 +188,7 @@ export function createRealtimeServer(deps: {
     }
     try {
       const result = dispatch(state, state.connectionId, state.sessionId, message);
-      if (message.rid !== undefined)
-        state.socket.send({ type: 'ack', rid: message.rid, ...(result ?? {}) });
+      if (message.rid !== undefined) state.socket.send({ type: 'ack', rid: message.rid, ...(result ?? {}) });
     } catch (error) {
       if (!(error instanceof RealtimeError)) throw error;
       if (message.rid !== undefined)
