@@ -71,8 +71,9 @@ export function createApp({ config, logger, opentok, emulator }: AppDeps): Expre
       },
     }),
   );
-  // The app's own scripts are not fingerprinted: a short cache plus ETag revalidation keeps edits visible.
-  app.use(express.static(PUBLIC_DIR, { maxAge: 60 * 60 * 1000 }));
+  // The app's own files keep their names across edits (no content hash in the URL), so browsers revalidate
+  // them by ETag on each use: a 304 costs a round trip, a stale host.js would cost a broken page.
+  app.use(express.static(PUBLIC_DIR, { maxAge: 0 }));
 
   app.use(express.json({ limit: '16kb' }));
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
