@@ -112,10 +112,16 @@ describe('pages', () => {
     const client = await request(harness.app).get('/vendor/opentok/opentok.min.js').expect(200);
     expect(client.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(client.headers['cache-control']).toMatch(/immutable/);
-    await request(harness.app)
+    const script = await request(harness.app)
       .get('/js/host.js')
       .expect(200)
       .expect('Content-Type', /javascript/);
+    // The app's own files are not fingerprinted, so they are revalidated rather than cached blindly.
+    expect(script.headers['cache-control']).toBe('public, max-age=0');
+    await request(harness.app)
+      .get('/js/host.js')
+      .set('If-None-Match', String(script.headers.etag))
+      .expect(304);
     await request(harness.app).get('/css/app.css').expect(200);
   });
 
