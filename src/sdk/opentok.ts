@@ -108,10 +108,11 @@ function normaliseApiUrl(value: unknown, fallback: string): string {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
+/** Project API keys are digits; any printable ASCII is accepted so that local test keys work too. */
 function readApiKey(value: unknown): string {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return String(value);
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  throw new ArgumentError({ message: 'apiKey must be the project API key, a string or number of digits' });
+  if (typeof value === 'string' && /^[\x21-\x7e]+$/.test(value.trim())) return value.trim();
+  throw new ArgumentError({ message: "apiKey must be the project API key, digits such as '123456'" });
 }
 
 function readSigner(options: OpenTokOptions): { apiKey: string; signer: Signer } {

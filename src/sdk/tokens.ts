@@ -121,7 +121,9 @@ export function createT1Token(
   layout: T1Layout = 'ruby',
 ): string {
   const data = encodeT1Data(fields, layout);
-  return `T1==${Buffer.from(`partner_id=${apiKey}&sig=${signer(data)}:${data}`, 'latin1').toString('base64')}`;
+  // btoa takes Latin-1 strings and is about twice as fast as a Buffer round trip; the input is ASCII
+  // (form-encoded data, hex signature, and the API key, checked to be ASCII by the caller).
+  return `T1==${btoa(`partner_id=${apiKey}&sig=${signer(data)}:${data}`)}`;
 }
 
 const HS256_HEADER = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
