@@ -210,6 +210,8 @@ export function errorFromResponse(status: number, body: unknown, context: Respon
   const init = { status, body, method: context.method, url: context.url };
   const suffix = platformSays(body);
 
+  // Which of 401 and 403 the Vonage host sends for a bad JWT is undocumented (reference §1.3, §11);
+  // like opentok-node, treat both as an authentication failure.
   if (status === 401 || status === 403) {
     return new AuthenticationError({
       ...init,

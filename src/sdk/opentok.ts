@@ -91,6 +91,15 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
 const MAX_CHECKED_SESSIONS = 1000;
 const SESSION_ID_XML = /<session_id>([^<]+)<\/session_id>/;
 
+/** One element of the JSON array that session create answers (reference §2.3); only session_id is read. */
+interface SessionCreateWire {
+  session_id: unknown;
+  project_id?: unknown;
+  partner_id?: unknown;
+  create_dt?: unknown;
+  media_server_url?: unknown;
+}
+
 type Signer =
   { kind: 'project'; secret: KeyObject; signT1: T1Signer } | { kind: 'application'; privateKey: KeyObject };
 
@@ -256,6 +265,8 @@ export class OpenTok implements TokenIssuer {
     const form: Array<readonly [string, string]> = [['archiveMode', archiveMode]];
     if (e2ee) form.push(['e2ee', 'true']);
     if (location !== undefined) form.push(['location', location]);
+    // The platform's default when p2p.preference is omitted is undocumented (reference §2.1), so it is
+    // always sent, as every official SDK does.
     form.push(['p2p.preference', mediaMode === 'routed' ? 'disabled' : 'enabled']);
 
     const reply = await this.#http.send({
@@ -420,7 +431,9 @@ function readSessionId(reply: HttpReply): string {
   const json = parseJsonReply(reply);
   const first: unknown = Array.isArray(json) ? json[0] : undefined;
   const sessionId =
-    typeof first === 'object' && first !== null ? (first as { session_id?: unknown }).session_id : undefined;
+    typeof first === 'object' && first !== null
+      ? (first as Partial<SessionCreateWire>).session_id
+      : undefined;
   if (typeof sessionId !== 'string' || sessionId === '') {
     throw unexpectedShape(reply, 'expected [{ "session_id": … }]');
   }

@@ -1,4 +1,5 @@
 /** Archives: request shapes, mapping of recorded bodies to Archive, validation, and §5.5 error mapping. */
+import { jwtVerify } from 'jose';
 import {
   ArchiveError,
   ArgumentError,
@@ -9,6 +10,7 @@ import {
   type Archive,
   type ArchiveCreateOptions,
   type ArchiveListOptions,
+  SDK_VERSION,
 } from '../../src/sdk';
 import {
   API_KEY,
@@ -39,6 +41,35 @@ function lastRequest() {
   if (request === undefined) throw new Error('no request reached the platform');
   return request;
 }
+
+describe('every operation', () => {
+  const rows: Array<[string, () => Promise<unknown>, string]> = [
+    ['createSession', () => opentok.createSession(), 'session-create.json'],
+    ['archives.create', () => opentok.archives.create(SESSION_ID), 'archive-started.json'],
+    ['archives.find', () => opentok.archives.find(ARCHIVE_ID), 'archive-available.json'],
+    ['archives.all', () => opentok.archives.all(), 'archive-list.json'],
+    ['archives.stopById', () => opentok.archives.stopById(ARCHIVE_ID), 'archive-stopped.json'],
+    ['archives.deleteById', () => opentok.archives.deleteById(ARCHIVE_ID), ''],
+  ];
+  it.each(rows)(
+    '%s sends a fresh signed X-OPENTOK-AUTH, the SDK User-Agent and Accept JSON',
+    async (_op, call, body) => {
+      platform.respondWith(body === '' ? { status: 204 } : jsonFixture(body));
+      await call();
+      const request = lastRequest();
+      expect(request.headers['user-agent']).toBe(`opentok-ts-sdk/${SDK_VERSION}`);
+      expect(request.headers.accept).toBe('application/json');
+      const { payload } = await jwtVerify(
+        String(request.headers['x-opentok-auth']),
+        new TextEncoder().encode(API_SECRET),
+        {
+          algorithms: ['HS256'],
+        },
+      );
+      expect(payload).toMatchObject({ iss: API_KEY, ist: 'project' });
+    },
+  );
+});
 
 describe('archives.create', () => {
   const rows: Array<[string, ArchiveCreateOptions, Record<string, unknown>]> = [
