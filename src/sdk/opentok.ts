@@ -17,6 +17,7 @@ import {
   type TokenFields,
 } from './tokens';
 import {
+  hasLoneSurrogate,
   requireNonEmptyString,
   requireOneOf,
   requireOptionalBoolean,
@@ -176,10 +177,6 @@ function readFunction<T>(name: string, value: unknown, fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'function') throw new ArgumentError({ message: `${name} must be a function` });
   return value as T;
-}
-
-function hasLoneSurrogate(value: string): boolean {
-  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
 }
 
 /**

@@ -8,10 +8,18 @@ function show(value: unknown): string {
   return typeof value;
 }
 
-/** Requires a non-empty string (IDs, names). */
+/** True when the string has an unpaired UTF-16 surrogate, which URL and form encoding reject. */
+export function hasLoneSurrogate(value: string): boolean {
+  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+}
+
+/** Requires a non-empty string of valid Unicode (IDs, names). */
 export function requireNonEmptyString(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new ArgumentError({ message: `${name} must be a non-empty string (got ${show(value)})` });
+  }
+  if (hasLoneSurrogate(value)) {
+    throw new ArgumentError({ message: `${name} must be valid Unicode text (it contains a lone surrogate)` });
   }
   return value;
 }

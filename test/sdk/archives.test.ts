@@ -331,6 +331,11 @@ describe('validation before any request', () => {
       () => opentok.archives.all({ count: 2.5 }),
       /count must be an integer from 0 to 1000/,
     ],
+    [
+      'archive ID with a lone surrogate',
+      () => opentok.archives.find('abc\uD800'),
+      /archiveId must be valid Unicode/,
+    ],
     ['negative offset', () => opentok.archives.all({ offset: -1 }), /offset must be an integer from 0/],
     [
       'empty sessionId filter',

@@ -126,6 +126,13 @@ describe('generateToken validation (before anything is signed)', () => {
       {},
       /does not belong to API key 123456/,
     ],
+    [
+      'session ID with a lone surrogate',
+      `${SESSION_ID}\uD800`,
+      { tokenType: 'T1' },
+      /sessionId must be valid Unicode/,
+    ],
+    ['data with a lone surrogate', SESSION_ID, { data: 'a\uDC00' }, /data must be valid Unicode/],
     ['undecodable session ID', 'not-a-session', {}, /does not belong to API key/],
     ['unknown tokenType', SESSION_ID, { tokenType: 'SAML' as never }, /tokenType must be one of 'JWT', 'T1'/],
   ];
