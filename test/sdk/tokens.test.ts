@@ -232,6 +232,62 @@ describe('JWT client tokens', () => {
   });
 });
 
+describe('any valid options round-trip through both token types', () => {
+  const opentok = new OpenTok({ apiKey: API_KEY, apiSecret: API_SECRET });
+  const options = fc.record({
+    role: fc.constantFrom(
+      'subscriber' as const,
+      'publisher' as const,
+      'publisheronly' as const,
+      'moderator' as const,
+    ),
+    data: fc.string({ unit: 'grapheme', maxLength: 200 }),
+    classes: fc.array(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), { maxLength: 4 }),
+  });
+
+  it('JWT: verifies with the secret and carries the options unchanged', async () => {
+    await fc.assert(
+      fc.asyncProperty(options, async ({ role, data, classes }) => {
+        const token = opentok.generateToken(SESSION_ID, { role, data, initialLayoutClassList: classes });
+        const { payload } = await jwtVerify(token, new TextEncoder().encode(API_SECRET), {
+          algorithms: ['HS256'],
+        });
+        expect(payload).toMatchObject({
+          role,
+          connection_data: data,
+          initial_layout_class_list: classes.join(' '),
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('T1: the signature verifies and form-decoding gives the options back', () => {
+    fc.assert(
+      fc.property(options, ({ role, data, classes }) => {
+        const token = opentok.generateToken(SESSION_ID, {
+          tokenType: 'T1',
+          role,
+          data,
+          initialLayoutClassList: classes,
+        });
+        const decoded = Buffer.from(token.slice(4), 'base64').toString('latin1');
+        const colon = decoded.indexOf(':');
+        const signed = decoded.slice(colon + 1);
+        expect(new URLSearchParams(decoded.slice(0, colon)).get('sig')).toBe(
+          createHmac('sha1', API_SECRET).update(signed).digest('hex'),
+        );
+        const params = new URLSearchParams(signed);
+        expect(params.get('role')).toBe(role);
+        expect(params.get('session_id')).toBe(SESSION_ID);
+        expect(params.get('connection_data')).toBe(data.replace(/\r\n|\n|\r/g, '\r\n'));
+        expect(params.get('initial_layout_class_list')).toBe(classes.join(' '));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('REST auth JWT', () => {
   it('reproduces the reference X-OPENTOK-AUTH example (iss, ist, iat, exp = iat + 300, jti)', () => {
     const expected = tokens.jwt_examples.find((e) => e.id === 'rest-auth-hs256-docs-claims');
