@@ -2,9 +2,6 @@
 import { errorFromResponse, RequestError, type Operation } from './errors';
 import { USER_AGENT } from './version';
 
-/** The `fetch` signature the client needs; tests may pass their own to simulate network failures. */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
-
 /** Default request timeout. */
 export const DEFAULT_TIMEOUT_MS = 20_000;
 
@@ -15,7 +12,6 @@ export interface HttpClientOptions {
   timeoutMs: number;
   /** Returns a freshly signed auth header `[name, value]` for each request. */
   authHeader: () => readonly [string, string];
-  fetch?: FetchLike;
 }
 
 /** One platform call. `path` must already have every ID encoded (see {@link pathOf}). */
@@ -76,11 +72,9 @@ function networkCode(error: unknown): string {
 /** Sends platform requests; the only place in the SDK that calls `fetch`. */
 export class HttpClient {
   readonly #options: HttpClientOptions;
-  readonly #fetch: FetchLike;
 
   constructor(options: HttpClientOptions) {
     this.#options = options;
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
   /** Sends the request; resolves with any 2xx reply and rejects with a typed OpenTokError otherwise. */
@@ -108,14 +102,16 @@ export class HttpClient {
     let status: number;
     let contentType: string;
     let text: string;
+    let replied = false;
     try {
       // The timeout signal also covers reading the body, so a server that stalls mid-body is caught too.
-      const response = await this.#fetch(url, {
+      const response = await fetch(url, {
         method: request.method,
         headers,
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
+      replied = true;
       status = response.status;
       contentType = response.headers.get('content-type') ?? '';
       text = await response.text();
@@ -129,7 +125,9 @@ export class HttpClient {
         });
       }
       throw new RequestError({
-        message: `${where} failed: cannot reach the platform (${networkCode(error)}) — check apiUrl and the network.`,
+        message: replied
+          ? `${where} failed: the connection broke while reading the reply (${networkCode(error)}) — try again.`
+          : `${where} failed: cannot reach the platform (${networkCode(error)}) — check apiUrl and the network.`,
         method: request.method,
         url,
         cause: error,
@@ -143,11 +141,6 @@ export class HttpClient {
       url,
       ...(request.archiveId === undefined ? {} : { archiveId: request.archiveId }),
     });
-  }
-
-  /** Sends the request and parses its JSON reply; a non-JSON or malformed body is a RequestError. */
-  async sendJson(request: HttpRequest): Promise<unknown> {
-    return parseJsonReply(await this.send(request));
   }
 
   #urlOf(request: HttpRequest): string {

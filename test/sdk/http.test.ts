@@ -65,6 +65,23 @@ describe('network failures become RequestError', () => {
     }
   });
 
+  it('a connection cut in the middle of the reply says so', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '500' });
+      res.write('{"id":', () => res.socket?.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const error = await failure(client(`http://127.0.0.1:${port}`).archives.find('abc'));
+      expect(error).toBeInstanceOf(RequestError);
+      expect(error.message).toMatch(/the connection broke while reading the reply/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('a refused connection names the cause and says to check apiUrl', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
