@@ -467,6 +467,9 @@ export class Session extends EventEmitter<SessionEvents> {
         (id) => connected.resumed === false || (connected.ownStreams !== undefined && !kept.has(id)),
       );
       if (lost.length > 0) this.#republish(lost);
+      // The publishers closed their side of every peer connection of the old connection.
+      if (connected.resumed === false)
+        for (const subscriber of this.#subscribers.values()) subscriber.renegotiate();
     }
 
     const archive = connected.archive;

@@ -23,6 +23,11 @@ export type SubscriberEvents = {
   mediaStreamAvailable: OTEvent<'mediaStreamAvailable', Subscriber> & { mediaStream: MediaStream };
 };
 
+type PeerFactory = (handlers: {
+  onStream: (s: MediaStream) => void;
+  onState: (s: PeerState) => void;
+}) => SubscriberPeer;
+
 let nextSubscriberId = 1;
 
 export class Subscriber extends EventEmitter<SubscriberEvents> {
@@ -36,6 +41,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   #destroyed = false;
   #everConnected = false;
   #onDestroy: ((subscriber: Subscriber) => void) | null = null;
+  #createPeer: PeerFactory | null = null;
+  #done: ((error?: OTError) => void) | null = null;
 
   constructor(
     stream: Stream,
@@ -68,21 +75,42 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
 
   /** Wires the peer connection in; `done` is the page's subscribe callback, called once. */
   attachPeer(
-    createPeer: (handlers: {
-      onStream: (s: MediaStream) => void;
-      onState: (s: PeerState) => void;
-    }) => SubscriberPeer,
+    createPeer: PeerFactory,
     done: (error?: OTError) => void,
     onDestroy: (s: Subscriber) => void,
   ): void {
+    this.#createPeer = createPeer;
+    this.#done = done;
     this.#onDestroy = onDestroy;
-    this.#peer = createPeer({
-      onStream: (media) => this.#show(media),
+    this.#peer = this.#newPeer();
+  }
+
+  /**
+   * The publisher dropped its side because this client came back from a network loss as a new connection:
+   * negotiate afresh and keep the widget where the page put it.
+   */
+  renegotiate(): void {
+    if (this.#destroyed || !this.#createPeer) return;
+    const old = this.#peer;
+    this.#peer = null;
+    old?.close(false);
+    this.#peer = this.#newPeer();
+  }
+
+  #newPeer(): SubscriberPeer | null {
+    const createPeer = this.#createPeer;
+    if (!createPeer) return null;
+    // Callbacks of a replaced peer are ignored: only the current one speaks for this subscriber.
+    const peer: SubscriberPeer = createPeer({
+      onStream: (media) => {
+        if (this.#peer === peer) this.#show(media);
+      },
       onState: (state) => {
+        if (this.#peer !== peer) return;
         if (state === 'connected') {
           if (!this.#everConnected) {
             this.#everConnected = true;
-            done();
+            this.#done?.();
           } else {
             this.emit('connected', createEvent('connected', this, {}));
           }
@@ -91,6 +119,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
         }
       },
     });
+    return peer;
   }
 
   handleRtc(kind: RtcKind, payload: unknown): void {

@@ -1,8 +1,10 @@
 /** Hello World in local mode: two tabs see each other's camera; a refused camera is explained in words. */
-import type { Browser, WebSocketRoute } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
+import { startCuttableProxy } from './helpers/cuttable-proxy';
 import { startLocalApp, type LocalApp } from './helpers/local-app';
 import { waitForPlayingVideos, waitForVideoCount } from './helpers/page-checks';
+import type { PageGlobals } from './helpers/page-shapes';
 
 let app: LocalApp;
 let browser: Browser;
@@ -44,28 +46,22 @@ test('two hello-world tabs see and keep seeing each other, and a closed tab disa
 
 test('a network blip on one tab reconnects it without the other tab losing or duplicating its video', async () => {
   const context = await browser.newContext();
+  const proxy = await startCuttableProxy(app.url);
   try {
     const first = await context.newPage();
     await first.goto(`${app.url}/hello-world`);
     await waitForPlayingVideos(first, '#publisher', 1);
-
-    // The second tab's realtime socket passes through a route the test can cut, like a dropped network.
+    // The second tab reaches the app through a link the test can cut.
     const second = await context.newPage();
-    const sockets: WebSocketRoute[] = [];
-    await second.routeWebSocket(/\/emulator\/realtime$/, (ws) => {
-      ws.connectToServer();
-      sockets.push(ws);
-    });
-    await second.goto(`${app.url}/hello-world`);
+    await second.goto(`${proxy.url}/hello-world`);
     await Promise.all([
       waitForPlayingVideos(first, '#subscribers', 1),
       waitForPlayingVideos(second, '#subscribers', 1),
     ]);
     const shownBefore = await first.locator('#subscribers .OT_subscriber').getAttribute('id');
 
-    await sockets[0]?.close({ code: 1012, reason: 'network blip' });
-    await second.waitForTimeout(3000);
-    expect(sockets.length).toBeGreaterThanOrEqual(2);
+    proxy.cut(1000);
+    await second.waitForTimeout(4000);
 
     // Same subscriber element as before: the first tab never saw the stream go away and come back.
     expect(await first.locator('#subscribers video').count()).toBe(1);
@@ -78,6 +74,42 @@ test('a network blip on one tab reconnects it without the other tab losing or du
     await expect(second.locator('#alerts .alert').count()).resolves.toBe(0);
   } finally {
     await context.close();
+    await proxy.close();
+  }
+});
+
+test('a network loss longer than the emulator waits: the tab returns as a new connection, nothing doubled', async () => {
+  const context = await browser.newContext();
+  const proxy = await startCuttableProxy(app.url);
+  try {
+    const first = await context.newPage();
+    await first.goto(`${app.url}/hello-world`);
+    await waitForPlayingVideos(first, '#publisher', 1);
+    const second = await context.newPage();
+    await second.goto(`${proxy.url}/hello-world`);
+    await Promise.all([
+      waitForPlayingVideos(first, '#subscribers', 1),
+      waitForPlayingVideos(second, '#subscribers', 1),
+    ]);
+    const shownBefore = await first.locator('#subscribers .OT_subscriber').getAttribute('id');
+
+    // The emulator keeps a dropped connection for 10 s; the network stays down a little longer.
+    proxy.cut(10_500);
+    // The first tab sees the old stream end, then the second tab's new stream.
+    await first.waitForFunction(
+      (before) => (globalThis as unknown as PageGlobals).document.querySelectorAll(`#${before}`).length === 0,
+      shownBefore,
+      { timeout: 20_000 },
+    );
+    await Promise.all([
+      waitForPlayingVideos(first, '#subscribers', 1, 30_000),
+      waitForPlayingVideos(second, '#subscribers', 1, 30_000),
+    ]);
+    expect(await first.locator('#subscribers video').count()).toBe(1);
+    expect(await second.locator('#subscribers video').count()).toBe(1);
+  } finally {
+    await context.close();
+    await proxy.close();
   }
 });
 

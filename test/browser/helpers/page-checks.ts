@@ -3,8 +3,9 @@ import type { Page } from 'playwright-core';
 import type { PageGlobals, PageVideo } from './page-shapes';
 
 /**
- * Resolves when `count` videos inside `selector` have a decoded frame (videoWidth > 0) and their
- * currentTime moved forward over a short interval: frames are arriving, not just an element.
+ * Resolves when `count` videos inside `selector` have a decoded frame (videoWidth > 0) and both their
+ * currentTime and their count of decoded frames moved forward since the previous poll: pictures are
+ * arriving, not just an element showing its last frame.
  */
 export async function waitForPlayingVideos(
   page: Page,
@@ -12,6 +13,10 @@ export async function waitForPlayingVideos(
   count: number,
   timeoutMs = 30_000,
 ): Promise<void> {
+  // Progress is measured from this call on, not against what an earlier call saw.
+  await page.evaluate(() => {
+    delete (globalThis as unknown as PageGlobals).__lastSeen;
+  });
   await page.waitForFunction(
     ({ selector, count }) => {
       const g = globalThis as unknown as PageGlobals;
@@ -19,12 +24,13 @@ export async function waitForPlayingVideos(
         (v) => v.videoWidth > 0,
       );
       if (videos.length < count) return false;
-      const last = (g.__lastTimes ??= new Map<PageVideo, number>());
+      const last = (g.__lastSeen ??= new Map<PageVideo, { time: number; frames: number }>());
       let advancing = 0;
       for (const video of videos) {
+        const now = { time: video.currentTime, frames: video.getVideoPlaybackQuality().totalVideoFrames };
         const before = last.get(video);
-        if (before !== undefined && video.currentTime > before) advancing++;
-        last.set(video, video.currentTime);
+        if (before && now.time > before.time && now.frames > before.frames) advancing++;
+        last.set(video, now);
       }
       return advancing >= count;
     },

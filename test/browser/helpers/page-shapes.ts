@@ -15,6 +15,7 @@ export interface PageVideo {
   ondurationchange: (() => void) | null;
   onerror: (() => void) | null;
   onseeked: (() => void) | null;
+  getVideoPlaybackQuality(): { totalVideoFrames: number };
   remove(): void;
 }
 
@@ -37,5 +38,5 @@ export interface PageDocument {
 export interface PageGlobals {
   document: PageDocument;
   /** scratch space the polling functions keep between calls */
-  __lastTimes?: Map<PageVideo, number>;
+  __lastSeen?: Map<PageVideo, { time: number; frames: number }>;
 }
