@@ -9,16 +9,51 @@ import {
   requireOptionalString,
 } from './validation';
 
-/** Where an archive is in its lifecycle (reference §5.4). Only `available` archives have a `url`. */
+/**
+ * Where an archive is in its lifecycle (reference §5.4). Only `available` archives have a `url`.
+ *
+ * @example
+ * ```ts
+ * const canDownload = (status: ArchiveStatus) => status === 'available';
+ * ```
+ */
 export type ArchiveStatus =
   'started' | 'paused' | 'stopped' | 'uploaded' | 'available' | 'expired' | 'failed' | 'deleted';
-/** One MP4 of all streams (`composed`) or one file per stream in a ZIP (`individual`). */
+/**
+ * One MP4 of all streams (`composed`) or one file per stream in a ZIP (`individual`).
+ *
+ * @example
+ * ```ts
+ * await opentok.archives.create(sessionId, { outputMode: 'individual' satisfies OutputMode });
+ * ```
+ */
 export type OutputMode = 'composed' | 'individual';
-/** `auto` records every stream; `manual` records only the streams added through the REST API. */
+/**
+ * `auto` records every stream; `manual` records only the streams added through the REST API.
+ *
+ * @example
+ * ```ts
+ * await opentok.archives.create(sessionId, { streamMode: 'auto' satisfies StreamMode });
+ * ```
+ */
 export type StreamMode = 'auto' | 'manual';
-/** Composed-archive resolutions the platform accepts. */
+/**
+ * Composed-archive resolutions the platform accepts.
+ *
+ * @example
+ * ```ts
+ * await opentok.archives.create(sessionId, { resolution: '1280x720' satisfies Resolution });
+ * ```
+ */
 export type Resolution = '640x480' | '1280x720' | '1920x1080' | '480x640' | '720x1280' | '1080x1920';
-/** Layouts of a composed archive. */
+/**
+ * Layouts of a composed archive.
+ *
+ * @example
+ * ```ts
+ * const type: LayoutType = 'bestFit';
+ * ```
+ */
 export type LayoutType = 'bestFit' | 'custom' | 'horizontalPresentation' | 'pip' | 'verticalPresentation';
 
 const STATUSES: readonly ArchiveStatus[] = [
@@ -49,7 +84,14 @@ const LAYOUT_TYPES: readonly LayoutType[] = [
   'verticalPresentation',
 ];
 
-/** Layout of a composed archive. */
+/**
+ * Layout of a composed archive.
+ *
+ * @example
+ * ```ts
+ * const layout: ArchiveLayout = { type: 'bestFit', screenshareType: 'horizontalPresentation' };
+ * ```
+ */
 export interface ArchiveLayout {
   /** How streams are arranged. */
   type: LayoutType;
@@ -59,7 +101,14 @@ export interface ArchiveLayout {
   screenshareType?: Exclude<LayoutType, 'custom'>;
 }
 
-/** Options of {@link Archives.create}. Every field is optional; the platform's defaults apply. */
+/**
+ * Options of {@link Archives.create}. Every field is optional; the platform's defaults apply.
+ *
+ * @example
+ * ```ts
+ * const options: ArchiveCreateOptions = { name: 'Demo', hasVideo: true, resolution: '1280x720' };
+ * ```
+ */
 export interface ArchiveCreateOptions {
   /** Shown in archive lists; the platform stores `null` when omitted. */
   name?: string;
@@ -79,7 +128,14 @@ export interface ArchiveCreateOptions {
   multiArchiveTag?: string;
 }
 
-/** Options of {@link Archives.all}. */
+/**
+ * Options of {@link Archives.all}.
+ *
+ * @example
+ * ```ts
+ * const page2: ArchiveListOptions = { offset: 20, count: 20 };
+ * ```
+ */
 export interface ArchiveListOptions {
   /** Skip this many archives, newest first (default 0). */
   offset?: number;
@@ -89,7 +145,14 @@ export interface ArchiveListOptions {
   sessionId?: string;
 }
 
-/** A page of archives. */
+/**
+ * A page of archives.
+ *
+ * @example
+ * ```ts
+ * const { total, items }: ArchiveList = await opentok.archives.all();
+ * ```
+ */
 export interface ArchiveList {
   /** How many archives match in total (not the length of `items`). */
   total: number;
@@ -100,6 +163,11 @@ export interface ArchiveList {
 /**
  * A stream recorded by a `manual` stream-mode archive. The platform's element shape is not documented;
  * some replies carry plain stream IDs.
+ *
+ * @example
+ * ```ts
+ * const ids = archive.streams.map((s: ArchiveStream) => (typeof s === 'string' ? s : s.streamId));
+ * ```
  */
 export type ArchiveStream =
   | string
@@ -112,7 +180,14 @@ export type ArchiveStream =
       hasVideo?: boolean;
     };
 
-/** Archive JSON as the platform sends it; unknown properties are kept and ignored. */
+/**
+ * Archive JSON as the platform sends it; unknown properties are kept and ignored.
+ *
+ * @example
+ * ```ts
+ * const json: ArchiveWire = archive.toJSON();
+ * ```
+ */
 export interface ArchiveWire {
   /** Archive ID. */
   id: string;
@@ -126,7 +201,14 @@ export interface ArchiveWire {
   [property: string]: unknown;
 }
 
-/** Default number of archives per page, the platform's own default. */
+/**
+ * Default number of archives per page, the platform's own default.
+ *
+ * @example
+ * ```ts
+ * const { items } = await opentok.archives.all(); // items.length <= DEFAULT_LIST_COUNT
+ * ```
+ */
 export const DEFAULT_LIST_COUNT = 50;
 
 function stringOr<T>(value: unknown, fallback: T): string | T {

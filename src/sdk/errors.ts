@@ -1,6 +1,13 @@
 /** Error classes of opentok-ts-sdk and the one factory that turns a platform reply into one of them. */
 
-/** What every SDK error may carry besides its message. */
+/**
+ * What every SDK error may carry besides its message.
+ *
+ * @example
+ * ```ts
+ * throw new ArchiveError({ message: 'Cannot stop archive (409): not recording', status: 409 });
+ * ```
+ */
 export interface OpenTokErrorInit {
   /** What failed and what to check. Never contains a secret or a private key. */
   message: string;

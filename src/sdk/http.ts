@@ -2,7 +2,14 @@
 import { errorFromResponse, RequestError, type Operation } from './errors';
 import { USER_AGENT } from './version';
 
-/** Default request timeout. */
+/**
+ * Default request timeout.
+ *
+ * @example
+ * ```ts
+ * new OpenTok({ apiKey, apiSecret, timeoutMs: DEFAULT_TIMEOUT_MS / 4 });
+ * ```
+ */
 export const DEFAULT_TIMEOUT_MS = 20_000;
 
 /** How the client is built: where the platform is, how long to wait, how to sign each request. */

@@ -21,7 +21,7 @@ export type {
   SessionOptions,
 } from './opentok';
 export { Session } from './session';
-export type { ArchiveMode, MediaMode, SessionInit, TokenIssuer, TokenOptions, TokenType } from './session';
+export type { ArchiveMode, MediaMode, TokenOptions, TokenType } from './session';
 export { Archive, Archives, DEFAULT_LIST_COUNT } from './archives';
 export type {
   ArchiveCreateOptions,
@@ -39,6 +39,6 @@ export type {
 export type { Role } from './tokens';
 export { ROLES } from './tokens';
 export { ArchiveError, ArgumentError, AuthenticationError, OpenTokError, RequestError } from './errors';
-export type { OpenTokErrorInit, Operation } from './errors';
+export type { OpenTokErrorInit } from './errors';
 export { DEFAULT_TIMEOUT_MS } from './http';
 export { SDK_VERSION } from './version';

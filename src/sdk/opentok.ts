@@ -3,7 +3,7 @@ import { createPrivateKey, createSecretKey, randomUUID, type KeyObject } from 'n
 import { Archives } from './archives';
 import { ArgumentError } from './errors';
 import { DEFAULT_TIMEOUT_MS, HttpClient, parseJsonReply, unexpectedShape, type HttpReply } from './http';
-import { Session, type ArchiveMode, type MediaMode, type TokenIssuer, type TokenOptions } from './session';
+import { Session, type ArchiveMode, type MediaMode, type TokenOptions } from './session';
 import { decodeSessionId } from './session-id';
 import {
   createApplicationAuthJwt,
@@ -25,12 +25,33 @@ import {
   requireOptionalString,
 } from './validation';
 
-/** Default REST URL for OpenTok projects. */
+/**
+ * Default REST URL for OpenTok projects.
+ *
+ * @example
+ * ```ts
+ * new OpenTok({ apiKey, apiSecret, apiUrl: OPENTOK_API_URL }); // same as leaving apiUrl out
+ * ```
+ */
 export const OPENTOK_API_URL = 'https://api.opentok.com';
-/** Default REST URL for Vonage applications. */
+/**
+ * Default REST URL for Vonage applications.
+ *
+ * @example
+ * ```ts
+ * new OpenTok({ applicationId, privateKey, apiUrl: VONAGE_API_URL });
+ * ```
+ */
 export const VONAGE_API_URL = 'https://video.api.vonage.com';
 
-/** Options shared by both kinds of credentials. */
+/**
+ * Options shared by both kinds of credentials.
+ *
+ * @example
+ * ```ts
+ * const options: CommonOptions = { apiUrl: 'http://127.0.0.1:3000/emulator', timeoutMs: 5000 };
+ * ```
+ */
 export interface CommonOptions {
   /** Platform REST URL; defaults to the platform of the credentials. May include a base path. */
   apiUrl?: string;
@@ -42,7 +63,14 @@ export interface CommonOptions {
   nonce?: () => number;
 }
 
-/** Credentials of an OpenTok project (https://tokbox.com/account). */
+/**
+ * Credentials of an OpenTok project (https://tokbox.com/account).
+ *
+ * @example
+ * ```ts
+ * const credentials: ProjectCredentials = { apiKey: '123456', apiSecret: process.env.API_SECRET! };
+ * ```
+ */
 export interface ProjectCredentials extends CommonOptions {
   /** API key (digits); a number is accepted and kept as a string. */
   apiKey: string | number;
@@ -54,7 +82,17 @@ export interface ProjectCredentials extends CommonOptions {
   privateKey?: never;
 }
 
-/** Credentials of a Vonage application. */
+/**
+ * Credentials of a Vonage application.
+ *
+ * @example
+ * ```ts
+ * const credentials: ApplicationCredentials = {
+ *   applicationId: process.env.VONAGE_APPLICATION_ID!,
+ *   privateKey: fs.readFileSync('private.key'),
+ * };
+ * ```
+ */
 export interface ApplicationCredentials extends CommonOptions {
   /** Application ID (a UUID). */
   applicationId: string;
@@ -66,10 +104,24 @@ export interface ApplicationCredentials extends CommonOptions {
   apiSecret?: never;
 }
 
-/** Constructor options of {@link OpenTok}: one of the two credential kinds. */
+/**
+ * Constructor options of {@link OpenTok}: one of the two credential kinds.
+ *
+ * @example
+ * ```ts
+ * const options: OpenTokOptions = useVonage ? { applicationId, privateKey } : { apiKey, apiSecret };
+ * ```
+ */
 export type OpenTokOptions = ProjectCredentials | ApplicationCredentials;
 
-/** Options of {@link OpenTok.createSession}. */
+/**
+ * Options of {@link OpenTok.createSession}.
+ *
+ * @example
+ * ```ts
+ * const options: SessionOptions = { mediaMode: 'routed', archiveMode: 'manual', location: '12.34.56.78' };
+ * ```
+ */
 export interface SessionOptions {
   /** Default `routed`, which archiving needs. */
   mediaMode?: MediaMode;
@@ -190,7 +242,7 @@ function readFunction<T>(name: string, value: unknown, fallback: T): T {
  * const token = opentok.generateToken(session.sessionId, { role: 'moderator' });
  * ```
  */
-export class OpenTok implements TokenIssuer {
+export class OpenTok {
   /** The API key of an OpenTok project, or the application ID of a Vonage application. */
   readonly apiKey: string;
   /** The REST URL requests go to. */

@@ -1,14 +1,42 @@
 /** A session on the platform: its settings and a shortcut to mint client tokens for it. */
 import type { Role } from './tokens';
 
-/** `routed`: streams go through the Media Router (needed for archiving). `relayed`: peer-to-peer. */
+/**
+ * `routed`: streams go through the Media Router (needed for archiving). `relayed`: peer-to-peer.
+ *
+ * @example
+ * ```ts
+ * const mediaMode: MediaMode = 'routed';
+ * ```
+ */
 export type MediaMode = 'routed' | 'relayed';
-/** `manual`: archives start on request. `always`: the platform records every routed session. */
+/**
+ * `manual`: archives start on request. `always`: the platform records every routed session.
+ *
+ * @example
+ * ```ts
+ * await opentok.createSession({ archiveMode: 'always' satisfies ArchiveMode });
+ * ```
+ */
 export type ArchiveMode = 'manual' | 'always';
-/** `JWT` (today's default) or the legacy `T1` format, which only OpenTok projects can produce. */
+/**
+ * `JWT` (today's default) or the legacy `T1` format, which only OpenTok projects can produce.
+ *
+ * @example
+ * ```ts
+ * const legacy = opentok.generateToken(sessionId, { tokenType: 'T1' satisfies TokenType });
+ * ```
+ */
 export type TokenType = 'JWT' | 'T1';
 
-/** Options of a client token. */
+/**
+ * Options of a client token.
+ *
+ * @example
+ * ```ts
+ * const options: TokenOptions = { role: 'moderator', expireTime: Math.floor(Date.now() / 1000) + 3600 };
+ * ```
+ */
 export interface TokenOptions {
   /** Default `publisher`. */
   role?: Role;
@@ -22,13 +50,13 @@ export interface TokenOptions {
   tokenType?: TokenType;
 }
 
-/** Anything that can mint a token for a session ID ({@link OpenTok} does). */
+/** Anything that can mint a token for a session ID ({@link OpenTok} does). @internal */
 export interface TokenIssuer {
   /** Mints a client token for the session; see {@link OpenTok.generateToken}. */
   generateToken(sessionId: string, options?: TokenOptions): string;
 }
 
-/** The settings a session was created with. */
+/** The settings a session was created with. @internal */
 export interface SessionInit {
   /** The ID the platform returned. */
   sessionId: string;

@@ -1,10 +1,24 @@
 /** Client tokens (T1 and JWT) and REST auth JWTs: pure functions over node:crypto, no I/O. */
 import { createHmac, hash, sign, type KeyObject } from 'node:crypto';
 
-/** What a client may do in a session. `publisheronly` publishes but cannot subscribe or signal. */
+/**
+ * What a client may do in a session. `publisheronly` publishes but cannot subscribe or signal.
+ *
+ * @example
+ * ```ts
+ * const token = opentok.generateToken(sessionId, { role: 'subscriber' satisfies Role });
+ * ```
+ */
 export type Role = 'subscriber' | 'publisher' | 'publisheronly' | 'moderator';
 
-/** Every role the platform knows, in the order error messages list them. */
+/**
+ * Every role the platform knows, in the order error messages list them.
+ *
+ * @example
+ * ```ts
+ * const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
+ * ```
+ */
 export const ROLES: readonly Role[] = ['subscriber', 'publisher', 'publisheronly', 'moderator'];
 
 /** The values a client token carries, already validated by the caller. Times are epoch seconds. */
