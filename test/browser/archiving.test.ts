@@ -9,7 +9,12 @@ import { unzipSync, strFromU8 } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
 import { startLocalApp, type LocalApp } from './helpers/local-app';
-import { measurePlayback, waitForPlayingVideos, waitForVideoCount } from './helpers/page-checks';
+import {
+  measurePlayback,
+  peakAudioLevel,
+  waitForPlayingVideos,
+  waitForVideoCount,
+} from './helpers/page-checks';
 
 const EBML_MAGIC = [0x1a, 0x45, 0xdf, 0xa3];
 const RECORD_MS = 4000;
@@ -189,6 +194,9 @@ test('composed: one WebM mixing everyone that plays in the browser for about the
     // Two people side by side in the grid: both halves show a picture, not the black background.
     expect(playback.leftBrightness).toBeGreaterThan(8);
     expect(playback.rightBrightness).toBeGreaterThan(8);
+    // The mixed audio is in the file too, and it is sound (the fake microphones beep), not silence.
+    expect(playback.audioBytes).toBeGreaterThan(0);
+    expect(await peakAudioLevel(history, href as string)).toBeGreaterThan(0.05);
     expect(playback.duration * 1000).toBeGreaterThan(recordedMs - 1500);
     expect(playback.duration * 1000).toBeLessThan(recordedMs + 1500);
 

@@ -1,6 +1,6 @@
 /** Questions the browser tests ask a page: is a video really playing, what does the recording show. */
 import type { Page } from 'playwright-core';
-import type { PageGlobals, PageVideo } from './page-shapes';
+import type { PageAudioGlobals, PageGlobals, PageVideo } from './page-shapes';
 
 /**
  * Resolves when `count` videos inside `selector` have a decoded frame (videoWidth > 0) and both their
@@ -41,12 +41,19 @@ export async function waitForPlayingVideos(
 
 /**
  * Loads a media file into a <video> in the page and reports its real duration (MediaRecorder WebM has none
- * in its header) and the mean brightness of the left and right halves of the frame in its middle.
+ * in its header), the mean brightness of the left and right halves of the frame in its middle, and how
+ * much audio a short playback from there decoded.
  */
 export async function measurePlayback(
   page: Page,
   url: string,
-): Promise<{ duration: number; videoWidth: number; leftBrightness: number; rightBrightness: number }> {
+): Promise<{
+  duration: number;
+  videoWidth: number;
+  leftBrightness: number;
+  rightBrightness: number;
+  audioBytes: number;
+}> {
   return page.evaluate(async (src) => {
     const document = (globalThis as unknown as PageGlobals).document;
     const video = document.createElement('video');
@@ -88,7 +95,12 @@ export async function measurePlayback(
         sum += ((pixels[i] ?? 0) + (pixels[i + 1] ?? 0) + (pixels[i + 2] ?? 0)) / 3;
       return pixels.length ? sum / (pixels.length / 4) : 0;
     };
+    // A moment of playback from the middle shows whether the file carries audio.
+    await video.play().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 700));
+    video.pause();
     const result = {
+      audioBytes: video.webkitAudioDecodedByteCount ?? 0,
       duration,
       videoWidth: video.videoWidth,
       leftBrightness: brightness(0),
@@ -112,4 +124,22 @@ export async function waitForVideoCount(
     { selector, count },
     { timeout: timeoutMs, polling: 100 },
   );
+}
+
+/** Decodes a recording's audio in the page and returns its loudest sample (0 = silence, 1 = full scale). */
+export async function peakAudioLevel(page: Page, url: string): Promise<number> {
+  return page.evaluate(async (src) => {
+    const response = await fetch(src);
+    const context = new (globalThis as unknown as PageAudioGlobals).AudioContext();
+    try {
+      const audio = await context.decodeAudioData(await response.arrayBuffer());
+      let peak = 0;
+      for (let channel = 0; channel < audio.numberOfChannels; channel++) {
+        for (const sample of audio.getChannelData(channel)) peak = Math.max(peak, Math.abs(sample));
+      }
+      return peak;
+    } finally {
+      await context.close();
+    }
+  }, url);
 }

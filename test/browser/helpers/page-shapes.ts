@@ -16,6 +16,10 @@ export interface PageVideo {
   onerror: (() => void) | null;
   onseeked: (() => void) | null;
   getVideoPlaybackQuality(): { totalVideoFrames: number };
+  play(): Promise<void>;
+  pause(): void;
+  /** Chromium only: bytes of audio decoded so far */
+  webkitAudioDecodedByteCount?: number;
   remove(): void;
 }
 
@@ -39,4 +43,15 @@ export interface PageGlobals {
   document: PageDocument;
   /** scratch space the polling functions keep between calls */
   __lastSeen?: Map<PageVideo, { time: number; frames: number }>;
+}
+
+export interface PageAudioContext {
+  decodeAudioData(
+    data: ArrayBuffer,
+  ): Promise<{ numberOfChannels: number; getChannelData(channel: number): Float32Array }>;
+  close(): Promise<void>;
+}
+
+export interface PageAudioGlobals {
+  AudioContext: new () => PageAudioContext;
 }
