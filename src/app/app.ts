@@ -39,6 +39,9 @@ export function createApp({ config, logger, opentok, emulator }: AppDeps): Expre
   app.disable('x-powered-by');
   app.set('views', VIEWS_DIR);
   app.set('view engine', 'ejs');
+  // Express caches compiled templates only when NODE_ENV=production, which `npm start` does not set; compiling
+  // every page on every request cost most of a page's time. `npm run dev` restarts when a view changes.
+  app.set('view cache', true);
 
   if (emulator) app.use(emulator.basePath, emulator.router);
 
@@ -71,10 +74,6 @@ export function createApp({ config, logger, opentok, emulator }: AppDeps): Expre
       },
     }),
   );
-  // The app's own files keep their names across edits (no content hash in the URL), so browsers revalidate
-  // them by ETag on each use: a 304 costs a round trip, a stale host.js would cost a broken page.
-  app.use(express.static(PUBLIC_DIR, { maxAge: 0 }));
-
   app.use(express.json({ limit: '16kb' }));
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
@@ -95,6 +94,10 @@ export function createApp({ config, logger, opentok, emulator }: AppDeps): Expre
       hostAuth: createHostAuth(config.hostPassword),
     }),
   );
+  // After the routes, so that a page request is not first looked up on disk.
+  // The app's own files keep their names across edits (no content hash in the URL), so browsers revalidate
+  // them by ETag on each use: a 304 costs a round trip, a stale host.js would cost a broken page.
+  app.use(express.static(PUBLIC_DIR, { maxAge: 0 }));
   app.use(notFound);
   app.use(createErrorHandler(logger));
   return app;

@@ -6,6 +6,7 @@ import { HttpError } from '../errors';
 import { serializePageData } from '../page-data';
 import type { SessionStore } from '../session-store';
 import { ARCHIVES_PER_PAGE, buildHistoryPage, parsePageNumber } from './history-view';
+import { createRecentAnswers } from './recent-answers';
 import { parseStartOptions } from './start-options';
 
 export interface ArchivingDeps {
@@ -13,6 +14,8 @@ export interface ArchivingDeps {
   mode: AppMode;
   /** The one routed session every host and participant joins. */
   sessions: SessionStore;
+  /** How long an archive listing is reused by later pages; default 1000 ms, 0 asks the platform every time. */
+  listingTtlMs?: number;
 }
 
 export interface ArchivingHandlers {
@@ -41,7 +44,23 @@ export interface ArchiveSummary {
 const ARCHIVE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const RECORDING: ReadonlySet<string> = new Set(['started', 'paused']);
 
-export function createArchivingHandlers({ opentok, mode, sessions }: ArchivingDeps): ArchivingHandlers {
+type HistoryPage = Awaited<ReturnType<typeof loadHistory>>;
+type Recording = Awaited<ReturnType<typeof findRecording>>;
+
+export function createArchivingHandlers({
+  opentok,
+  mode,
+  sessions,
+  listingTtlMs = 1000,
+}: ArchivingDeps): ArchivingHandlers {
+  const recordings = createRecentAnswers<Recording>({ ttlMs: listingTtlMs });
+  const histories = createRecentAnswers<HistoryPage>({ ttlMs: listingTtlMs });
+  const archivesChanged = (): void => {
+    recordings.clear();
+    histories.clear();
+  };
+  const historyPage = (page: number) => histories.get(String(page), () => loadHistory(opentok, page));
+
   /** Both views share the session; only the token role differs. */
   const renderVideoPage = (view: 'host' | 'participant', role: 'moderator' | 'publisher'): RequestHandler => {
     return async (_req, res) => {
@@ -49,7 +68,7 @@ export function createArchivingHandlers({ opentok, mode, sessions }: ArchivingDe
       const token = opentok.generateToken(sessionId, { role });
       // The archiveStarted event may come late or not at all for a page opened mid-recording, so the
       // page starts from what the platform reports now.
-      const recording = await findRecording(opentok, sessionId);
+      const recording = await recordings.get(sessionId, () => findRecording(opentok, sessionId));
       res.render(view, {
         title: view === 'host' ? 'Archiving — host' : 'Archiving — participant',
         pageData: serializePageData({ apiKey: opentok.apiKey, sessionId, token, mode, recording }),
@@ -64,12 +83,12 @@ export function createArchivingHandlers({ opentok, mode, sessions }: ArchivingDe
     participantPage: renderVideoPage('participant', 'publisher'),
 
     historyPage: async (req, res) => {
-      const history = await loadHistory(opentok, parsePageNumber(req.query.page));
+      const history = await historyPage(parsePageNumber(req.query.page));
       res.render('history', { title: 'Archive history', history });
     },
 
     historyJson: async (req, res) => {
-      const history = await loadHistory(opentok, parsePageNumber(req.query.page));
+      const history = await historyPage(parsePageNumber(req.query.page));
       res.set('Cache-Control', 'no-store');
       res.json({
         page: history.page,
@@ -83,14 +102,17 @@ export function createArchivingHandlers({ opentok, mode, sessions }: ArchivingDe
     start: async (req, res) => {
       const options = parseStartOptions(req.body, isFormRequest(req));
       const sessionId = await sessions.getSessionId();
-      const archive = await opentok.archives.create(sessionId, options).catch((error: unknown) => {
-        throw explainStartFailure(error);
-      });
+      const archive = await opentok.archives
+        .create(sessionId, options)
+        .catch((error: unknown) => {
+          throw explainStartFailure(error);
+        })
+        .finally(archivesChanged);
       res.json(summarize(archive));
     },
 
     stop: async (req, res) => {
-      const archive = await opentok.archives.stopById(readArchiveId(req));
+      const archive = await opentok.archives.stopById(readArchiveId(req)).finally(archivesChanged);
       res.json(summarize(archive));
     },
 
@@ -116,7 +138,7 @@ export function createArchivingHandlers({ opentok, mode, sessions }: ArchivingDe
       const page = parsePageNumber(
         typeof body === 'object' && body !== null ? (body as { page?: unknown }).page : undefined,
       );
-      await opentok.archives.deleteById(archiveId);
+      await opentok.archives.deleteById(archiveId).finally(archivesChanged);
       res.redirect(303, `/history?page=${page}`);
     },
   };
