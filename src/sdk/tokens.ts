@@ -47,18 +47,36 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
 const LINE_BREAK = /\r\n|\n|\r/g;
 const SUB_DELIMS_KEPT_BY_ENCODE_URI = /[!'()*]/g;
 
+/** Addressable's form encoding of each ASCII character: itself if unreserved, '+' for space, else %XX. */
+const ADDRESSABLE_ASCII: readonly string[] = Array.from({ length: 128 }, (_, code) => {
+  const char = String.fromCharCode(code);
+  if (/[A-Za-z0-9\-._~]/.test(char)) return char;
+  return code === 0x20 ? '+' : `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
+});
+
 /** Addressable::URI.form_encode: RFC 3986 unreserved kept, line breaks as CRLF, %20 → '+'. */
 function formEncodeAddressable(value: string): string {
   if (UNRESERVED.test(value)) return value;
-  // Each pass runs only when needed: this is on the token hot path (see bench/tokens.ts).
-  let encoded = encodeURIComponent(/[\r\n]/.test(value) ? value.replace(LINE_BREAK, '\r\n') : value);
-  if (/[!'()*]/.test(encoded)) {
-    encoded = encoded.replace(
-      SUB_DELIMS_KEPT_BY_ENCODE_URI,
-      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-    );
+  // Connection data is on the token hot path (bench/tokens.ts): plain ASCII goes through a table, about
+  // twice as fast as encodeURIComponent plus fix-ups; line breaks and non-ASCII take the general path.
+  let encoded = '';
+  let copied = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0x80 || code === 0x0a || code === 0x0d) return formEncodeAddressableSlow(value);
+    const replacement = ADDRESSABLE_ASCII[code] as string;
+    if (replacement.length > 1 || code === 0x20) {
+      encoded += value.slice(copied, i) + replacement;
+      copied = i + 1;
+    }
   }
-  return encoded.includes('%20') ? encoded.replaceAll('%20', '+') : encoded;
+  return encoded + value.slice(copied);
+}
+
+function formEncodeAddressableSlow(value: string): string {
+  return encodeURIComponent(value.replace(LINE_BREAK, '\r\n'))
+    .replace(SUB_DELIMS_KEPT_BY_ENCODE_URI, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replaceAll('%20', '+');
 }
 
 /** Node's querystring.escape keeps exactly the characters encodeURIComponent keeps. */
