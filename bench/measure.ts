@@ -8,8 +8,10 @@ export interface BenchRow {
   baselineOpsPerSec: number;
   /** Median of the per-round ratios subject / baseline. */
   ratio: number;
-  /** The ratio the project aims for. */
+  /** The ratio the project aims for; 0 for a row that only calibrates its baseline. */
   target: number;
+  /** 99th percentile latency, for rows measured over HTTP. */
+  p99Ms?: number;
 }
 
 /** How long to measure; the defaults keep each subject at about 1.5 s. */
