@@ -25,6 +25,13 @@ const SIGNAL_TYPE_PATTERN = /^[A-Za-z0-9\-_~]*$/;
 
 type Callback = (error?: OTError) => void;
 
+/** OpenTok.js's iceConfig option: `includeServers: 'custom'` uses only the page's servers. */
+export interface IceConfig {
+  includeServers?: 'all' | 'custom';
+  transportPolicy?: 'all' | 'relay';
+  customServers?: RTCIceServer[];
+}
+
 export type SignalEventObject = OTEvent<string, Session> & { data?: string; from: Connection | null };
 
 export type SessionEvents = {
@@ -70,7 +77,7 @@ export class Session extends EventEmitter<SessionEvents> {
   currentState: 'disconnected' | 'connecting' | 'connected' | 'disconnecting' = 'disconnected';
 
   readonly #env: SessionEnvironment;
-  readonly #iceOverride: RTCIceServer[] | undefined;
+  readonly #iceConfig: IceConfig | undefined;
   #channel: RealtimeChannel | null = null;
   /** kept after a disconnect: uploads still finishing then must authenticate as before */
   #uploadCredentials = { connectionId: '', uploadKey: '' };
@@ -92,15 +99,13 @@ export class Session extends EventEmitter<SessionEvents> {
     apiKey: string,
     sessionId: string,
     env: SessionEnvironment,
-    options: {
-      iceConfig?: { includeServers?: string; transportPolicy?: string; customServers?: RTCIceServer[] };
-    } = {},
+    options: { iceConfig?: IceConfig } = {},
   ) {
     super();
     this.apiKey = apiKey;
     this.sessionId = sessionId;
     this.#env = env;
-    this.#iceOverride = options.iceConfig?.customServers;
+    this.#iceConfig = options.iceConfig;
   }
 
   // ------------------------------------------------------------------ connect / disconnect
@@ -301,7 +306,7 @@ export class Session extends EventEmitter<SessionEvents> {
     subscriber.attachPeer(
       (handlers) =>
         new SubscriberPeer({
-          iceServers: this.#iceOverride ?? this.#iceServers,
+          iceServers: this.#iceServersToUse(),
           send: (kind, payload) =>
             channel.send({ type: 'rtc', to: publisherConnectionId, streamId: known.streamId, kind, payload }),
           onStream: handlers.onStream,
@@ -556,7 +561,7 @@ export class Session extends EventEmitter<SessionEvents> {
         const channel = this.#channel;
         if (!media || !channel) return;
         const peer = new PublisherPeer({
-          iceServers: this.#iceOverride ?? this.#iceServers,
+          iceServers: this.#iceServersToUse(),
           media,
           send: (kind, payload) =>
             channel.send({ type: 'rtc', to: message.from, streamId: message.streamId, kind, payload }),
@@ -782,6 +787,11 @@ export class Session extends EventEmitter<SessionEvents> {
 
   #emitSimple(type: 'sessionReconnecting' | 'sessionReconnected'): void {
     this.emit(type, createEvent(type, this, {}));
+  }
+
+  #iceServersToUse(): RTCIceServer[] {
+    const custom = this.#iceConfig?.customServers ?? [];
+    return this.#iceConfig?.includeServers === 'custom' ? custom : [...this.#iceServers, ...custom];
   }
 
   #realtimeUrl(): string {
