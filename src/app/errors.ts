@@ -50,6 +50,15 @@ export function describeFailure(err: unknown): HttpFailure {
     }
     if (err.status === undefined)
       return { status: 503, message: PLATFORM_UNREACHABLE, title: 'Platform unreachable' };
+    // A 2xx whose body is not the platform's JSON (a proxy's login page, a truncated reply) is no "error (HTTP 200)".
+    if (err.status >= 200 && err.status < 300) {
+      return {
+        status: 502,
+        message:
+          'The video platform answered in a way the app cannot read (check OPENTOK_API_URL if you set it). Try again in a moment.',
+        title: 'Platform error',
+      };
+    }
     return {
       status: 502,
       message: `The video platform answered with an error (HTTP ${err.status}). Try again in a moment.`,
