@@ -1,0 +1,182 @@
+/**
+ * Every app route against every way the platform can fail: the user gets a clear page or JSON error with a
+ * 5xx that names the platform (never the app's own 500), the app keeps serving, and once the platform is
+ * healthy again the same request succeeds.
+ */
+import request from 'supertest';
+import { closedPortUrl, FAKE_API_KEY, FAKE_API_SECRET } from '../app/helpers/fake-platform';
+import { browse, createHarness, readPageData, type Harness } from '../app/helpers/app-harness';
+import {
+  ARCHIVE_ID,
+  startFailingPlatform,
+  type Fault,
+  type FailingPlatform,
+  type FaultScope,
+} from './support/failing-platform';
+
+const TIMEOUT_MS = 250;
+
+interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Pages answer errors with an HTML page; scripts' endpoints with JSON. */
+  accepts: 'html' | 'json';
+  /** The status of a healthy answer. */
+  okStatus: number;
+  /** Whether the route calls the archive API (hello-world needs only its session). */
+  usesArchives: boolean;
+  /** Delete reads no reply body, so a 2xx with any body is a success, as in the official SDKs. */
+  ignoresReplyBody?: boolean;
+}
+
+const ROUTES: Route[] = [
+  { method: 'GET', path: '/host', accepts: 'html', okStatus: 200, usesArchives: true },
+  { method: 'GET', path: '/participant', accepts: 'html', okStatus: 200, usesArchives: true },
+  { method: 'GET', path: '/hello-world', accepts: 'html', okStatus: 200, usesArchives: false },
+  { method: 'GET', path: '/history', accepts: 'html', okStatus: 200, usesArchives: true },
+  { method: 'GET', path: '/history.json', accepts: 'json', okStatus: 200, usesArchives: true },
+  { method: 'GET', path: `/download/${ARCHIVE_ID}`, accepts: 'html', okStatus: 302, usesArchives: true },
+  { method: 'POST', path: '/start', accepts: 'json', okStatus: 200, usesArchives: true },
+  { method: 'POST', path: `/stop/${ARCHIVE_ID}`, accepts: 'json', okStatus: 200, usesArchives: true },
+  {
+    method: 'POST',
+    path: `/delete/${ARCHIVE_ID}`,
+    accepts: 'json',
+    okStatus: 303,
+    usesArchives: true,
+    ignoresReplyBody: true,
+  },
+];
+
+/** What the user must get for each fault: the status and words that say what happened. */
+const EXPECTED: Record<Exclude<Fault, 'none'>, { status: number; message: RegExp }> = {
+  'http-500': { status: 502, message: /platform answered with an error \(HTTP 500\)/ },
+  'http-503': { status: 502, message: /platform answered with an error \(HTTP 503\)/ },
+  'html-error-page': { status: 502, message: /platform answered with an error \(HTTP 502\)/ },
+  slow: { status: 504, message: /did not answer in time/ },
+  'no-answer': { status: 504, message: /did not answer in time/ },
+  'reset-before-reply': { status: 503, message: /could not be reached/ },
+  'reset-mid-body': { status: 503, message: /could not be reached/ },
+  'malformed-json': { status: 502, message: /answered in (an unexpected way|a way the app cannot read)/ },
+  'html-200-page': { status: 502, message: /answered in (an unexpected way|a way the app cannot read)/ },
+};
+
+const FAULTS = Object.keys(EXPECTED) as Array<Exclude<Fault, 'none'>>;
+
+let platform: FailingPlatform;
+beforeAll(async () => {
+  platform = await startFailingPlatform();
+  platform.slowMs = TIMEOUT_MS * 3;
+});
+beforeEach(() => platform.set('none'));
+afterAll(() => platform.close());
+
+function harnessFor(apiUrl: string): Harness {
+  return createHarness({ apiUrl, apiKey: FAKE_API_KEY, apiSecret: FAKE_API_SECRET, timeoutMs: TIMEOUT_MS });
+}
+
+async function send(harness: Harness, route: Route) {
+  if (route.method === 'GET') {
+    return request(harness.app)
+      .get(route.path)
+      .set('Accept', route.accepts === 'html' ? 'text/html' : 'application/json');
+  }
+  const { agent, csrfToken } = await browse(harness.app, '/');
+  return agent
+    .post(route.path)
+    .set('x-csrf-token', csrfToken)
+    .set('Accept', 'application/json')
+    .send({ name: 'Fault drill' });
+}
+
+function expectClearFailure(
+  res: request.Response,
+  route: Route,
+  expected: { status: number; message: RegExp },
+): void {
+  expect(res.status).toBe(expected.status);
+  if (route.accepts === 'html') {
+    expect(res.type).toBe('text/html');
+    expect(res.text).toMatch(expected.message);
+    expect(res.text).toContain('id="alerts"');
+  } else {
+    expect(res.type).toBe('application/json');
+    expect(res.body).toEqual({ error: { message: expect.stringMatching(expected.message) } });
+  }
+  expect(res.text).not.toContain(FAKE_API_SECRET);
+  expect(res.text).not.toMatch(/Something went wrong on our side/);
+}
+
+describe.each<FaultScope>(['all', 'archives'])('platform requests failing: %s', (scope) => {
+  const cases = ROUTES.flatMap((route) =>
+    FAULTS.map((fault) => [route.method, route.path, fault, route] as const),
+  );
+
+  it.each(cases)('%s %s while the platform gives %s', async (_method, _path, fault, route) => {
+    platform.archives.clear();
+    const harness = harnessFor(platform.url);
+    platform.set(fault, scope);
+    const started = Date.now();
+    const res = await send(harness, route);
+    const unreadBody = route.ignoresReplyBody && (fault === 'malformed-json' || fault === 'html-200-page');
+    if ((scope === 'archives' && !route.usesArchives) || unreadBody) {
+      // The group chat does not list archives, so an archive API outage leaves it working; a delete
+      // answered 200 succeeded whatever the body says.
+      expect(res.status).toBe(route.okStatus);
+    } else {
+      expectClearFailure(res, route, EXPECTED[fault]);
+    }
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 3000);
+
+    // The platform recovers: the very same request now succeeds, and the app serves other pages meanwhile.
+    platform.set('none');
+    await request(harness.app).get('/healthz').expect(200);
+    const again = await send(harness, route);
+    expect(again.status).toBe(route.okStatus);
+    expect(harness.logs.join('')).not.toContain(FAKE_API_SECRET);
+  });
+});
+
+it.each(ROUTES.map((route) => [route.method, route.path, route] as const))(
+  '%s %s while the platform refuses connections: 503 that says it could not be reached',
+  async (_method, _path, route) => {
+    const harness = harnessFor(await closedPortUrl());
+    const res = await send(harness, route);
+    expectClearFailure(res, route, { status: 503, message: /could not be reached/ });
+    await request(harness.app).get('/').expect(200);
+  },
+);
+
+it('a start that timed out but happened on the platform shows as recording on the next host page', async () => {
+  platform.archives.clear();
+  const harness = harnessFor(platform.url);
+  // Warm the listing: the host page sees no recording and keeps that answer for a moment.
+  expect(readPageData((await request(harness.app).get('/host').expect(200)).text).recording).toBeNull();
+  platform.set('slow', 'archives');
+  const { agent, csrfToken } = await browse(harness.app, '/');
+  await agent
+    .post('/start')
+    .set('x-csrf-token', csrfToken)
+    .set('Accept', 'application/json')
+    .send({})
+    .expect(504);
+  platform.set('none');
+  // The late answer reaches the platform's state; the app must not serve its pre-start listing.
+  await new Promise((resolve) => setTimeout(resolve, platform.slowMs + 100));
+  const host = readPageData((await request(harness.app).get('/host').expect(200)).text);
+  expect(host.recording).toEqual({ id: ARCHIVE_ID, name: 'Demo' });
+});
+
+it('a failed session creation is not kept: the next page creates the session once', async () => {
+  platform.requests.length = 0;
+  const harness = harnessFor(platform.url);
+  platform.set('http-500');
+  await Promise.all([1, 2, 3].map(() => request(harness.app).get('/hello-world').expect(502)));
+  platform.set('none');
+  await Promise.all([1, 2, 3].map(() => request(harness.app).get('/hello-world').expect(200)));
+  await request(harness.app).get('/host').expect(200);
+  const creations = platform.requests.filter((line) => line === 'POST /session/create');
+  // Concurrent first requests share one creation: one failed attempt per burst, then one per demo.
+  expect(creations.length).toBeLessThanOrEqual(4);
+  expect(creations.length).toBeGreaterThanOrEqual(2);
+});
