@@ -302,11 +302,14 @@ export function createArchiveLifecycle(deps: {
           `Conflict. You can only delete an archive that is available or failed; this one is ${archive.status}.`,
         );
       }
-      await media.removeArchive(archive);
+      // Saved as deleted before the files go: a crash in between leaves an orphan file, which the next
+      // start removes, instead of an archive listed as available whose file is gone.
+      const files = structuredClone(archive);
       archive.status = 'deleted';
       archive.file = null;
       touch(archive);
       await store.save();
+      await media.removeArchive(files);
     },
 
     async setLayout(apiKey, archiveId, layout) {
@@ -413,6 +416,17 @@ export function createArchiveLifecycle(deps: {
       const stopped = [...store.archives.values()].filter((a) => a.status === 'stopped');
       await store.save();
       await Promise.all(stopped.map((a) => assemble(a)));
+      // A crash between saving the state and touching the files can leave an archive file nobody lists
+      // (a delete) or chunks already copied into an archive file (an assembly): remove both.
+      const archives = [...store.archives.values()];
+      await media.removeUnreferenced({
+        fileNames: new Set(
+          archives.flatMap((a) => (a.status === 'available' && a.file ? [a.file.fileName] : [])),
+        ),
+        chunkArchiveIds: new Set(
+          archives.filter((a) => a.status !== 'available' && a.status !== 'deleted').map((a) => a.id),
+        ),
+      });
     },
 
     async close() {

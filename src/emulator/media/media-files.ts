@@ -40,6 +40,11 @@ export interface MediaFiles {
   /** drops the upload chunks once the archive file holds them */
   removeChunks(archiveId: string): Promise<void>;
   removeArchive(archive: ArchiveRecord): Promise<void>;
+  /** removes archive files and chunk folders that no archive needs any more (left by a crash) */
+  removeUnreferenced(keep: {
+    fileNames: ReadonlySet<string>;
+    chunkArchiveIds: ReadonlySet<string>;
+  }): Promise<void>;
 }
 
 function chunkName(seq: number): string {
@@ -193,6 +198,18 @@ export function createMediaFiles(dataDir: string): MediaFiles {
     removeStaleFiles: () => removeStaleTempFiles(archivesDir),
     async removeChunks(archiveId) {
       await fs.rm(path.join(mediaDir, archiveId), { recursive: true, force: true });
+    },
+    async removeUnreferenced({ fileNames, chunkArchiveIds }) {
+      const files = await fs.readdir(archivesDir).catch(() => [] as string[]);
+      const chunkDirs = await fs.readdir(mediaDir).catch(() => [] as string[]);
+      await Promise.all([
+        ...files
+          .filter((name) => !fileNames.has(name))
+          .map((name) => fs.rm(path.join(archivesDir, name), { force: true })),
+        ...chunkDirs
+          .filter((id) => !chunkArchiveIds.has(id))
+          .map((id) => fs.rm(path.join(mediaDir, id), { recursive: true, force: true })),
+      ]);
     },
     async removeArchive(archive) {
       await fs.rm(path.join(mediaDir, archive.id), { recursive: true, force: true });
