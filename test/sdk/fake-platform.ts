@@ -25,9 +25,9 @@ export interface FakePlatform {
   close(): Promise<void>;
 }
 
-/** Reads a recorded body from test/sdk/fixtures (copied verbatim from the platform reference). */
+/** Reads a recorded body from test/fixtures/platform (copied verbatim from the platform reference). */
 export function fixture(name: string): string {
-  return readFileSync(join(__dirname, 'fixtures', name), 'utf8');
+  return readFileSync(join(__dirname, '..', 'fixtures', 'platform', name), 'utf8');
 }
 
 /** A JSON reply with a fixture body. */
