@@ -47,7 +47,7 @@ export interface HttpBenchResult {
   failures: number;
 }
 
-interface Target {
+export interface Target {
   child: ChildProcess;
   urls: Record<string, string>;
   memory(gc: boolean): Promise<{ rssBytes: number; heapUsedBytes: number }>;
@@ -58,7 +58,7 @@ const TARGETS_SCRIPT = path.join(__dirname, 'http-targets.ts');
 const START_TIMEOUT_MS = 30_000;
 
 /** Starts bench/http-targets.ts under tsx, with --expose-gc so that memory can be read after a collection. */
-function startTarget(kind: TargetKind, args: string[] = []): Promise<Target> {
+export function startTarget(kind: TargetKind, args: string[] = []): Promise<Target> {
   const child = fork(TARGETS_SCRIPT, [kind, ...args], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
