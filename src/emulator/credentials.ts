@@ -15,9 +15,9 @@ export interface Credentials {
   source: 'options' | 'data folder' | 'generated';
 }
 
-/** Shows the first characters only: enough to tell two secrets apart in a log, never enough to use one. */
-export function maskSecret(secret: string): string {
-  return `${secret.slice(0, 4)}…(${secret.length} chars)`;
+/** Where the secret can be read, for the start-up log line: no part of the secret itself is ever logged. */
+export function describeSecretSource(credentials: Credentials, dataDir: string): string {
+  return credentials.source === 'options' ? 'EMULATOR_API_SECRET' : path.join(dataDir, SECRET_FILE);
 }
 
 export async function loadCredentials(input: {

@@ -4,7 +4,7 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import { createArchiveLifecycle, type ArchiveLifecycle } from './archives/archive-lifecycle';
 import { createDownloadLinks } from './archives/download-links';
-import { loadCredentials, maskSecret } from './credentials';
+import { describeSecretSource, loadCredentials } from './credentials';
 import { resolveLimits, type EmulatorLimits } from './limits';
 import { createMediaFiles } from './media/media-files';
 import { createUploads } from './media/uploads';
@@ -97,8 +97,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
   logger.info(
     {
       apiKey,
-      apiSecret: maskSecret(apiSecret),
-      secretSource: credentials.source,
+      apiSecretFrom: describeSecretSource(credentials, options.dataDir),
       dataDir: options.dataDir,
       basePath,
     },
