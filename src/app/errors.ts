@@ -72,8 +72,8 @@ export function describeFailure(err: unknown): HttpFailure {
       title: 'Platform error',
     };
   }
-  const bodyError = readBodyParserError(err);
-  if (bodyError) return bodyError;
+  const requestError = readRequestError(err);
+  if (requestError) return requestError;
   return { status: 500, message: 'Something went wrong on our side. Try again.', title: 'Server error' };
 }
 
@@ -148,15 +148,29 @@ function isTimeout(err: RequestError): boolean {
   return false;
 }
 
-function readBodyParserError(err: unknown): HttpFailure | undefined {
-  // body-parser marks its errors with a `type` such as 'entity.parse.failed' and a 4xx `status`.
-  if (typeof err !== 'object' || err === null || !('type' in err) || !('status' in err)) return undefined;
-  const { type, status } = err as { type: unknown; status: unknown };
-  if (typeof type !== 'string' || !type.startsWith('entity.') || typeof status !== 'number') return undefined;
+/**
+ * Errors raised before a handler runs, by Express's own middleware: body-parser's (marked with a `type` such as
+ * 'entity.parse.failed' or 'charset.unsupported', or `expose` for a body whose declared Content-Encoding does
+ * not decode) and the router's URIError for a path parameter with a broken %-escape. All carry a 4xx `status`.
+ */
+function readRequestError(err: unknown): HttpFailure | undefined {
+  if (typeof err !== 'object' || err === null || !('status' in err)) return undefined;
+  const { status, type, expose } = err as { status: unknown; type?: unknown; expose?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  if (err instanceof URIError) {
+    return {
+      status: 400,
+      message: 'This address contains a broken %-escape. Check the link, or start from the home page.',
+      title: titleFor(400),
+    };
+  }
+  if (typeof type !== 'string' && expose !== true) return undefined;
   const message =
     status === 413
       ? 'The request body is too large.'
-      : 'The request body could not be read: send JSON or a form.';
+      : status === 415
+        ? 'The request body uses a charset or content encoding the app does not read: send UTF-8 JSON or a form.'
+        : 'The request body could not be read: send JSON or a form.';
   return { status, message, title: titleFor(status) };
 }
 
