@@ -240,9 +240,9 @@ it('unknown paths and methods answer 404 or 405', async () => {
       fc.array(hostileText, { minLength: 1, maxLength: 3 }),
       async (method, segments) => {
         const path = '/' + segments.map((s) => encodeURIComponent(s)).join('/');
-        const res = await request(harness.app)
-          [method.toLowerCase() as 'get'](path)
-          .set('Accept', 'application/json');
+        const verb = method.toLowerCase() as 'get' | 'post' | 'put' | 'delete' | 'patch' | 'head' | 'options';
+        const client = request(harness.app);
+        const res = await client[verb](path).set('Accept', 'application/json');
         expect(res.status).toBeLessThan(500);
         expect(res.text ?? '').not.toContain(emulator.apiSecret);
       },
