@@ -7,6 +7,7 @@ import {
   requireOptionalBoolean,
   requireOptionalInteger,
   requireOptionalString,
+  requireOptions,
 } from './validation';
 
 /**
@@ -462,9 +463,9 @@ export class Archives {
    * const archive = await opentok.archives.create(sessionId, { name: 'Demo', outputMode: 'composed' });
    * ```
    */
-  async create(sessionId: string, options: ArchiveCreateOptions = {}): Promise<Archive> {
+  async create(sessionId: string, options?: ArchiveCreateOptions): Promise<Archive> {
     requireNonEmptyString('sessionId', sessionId);
-    const json = startBody(sessionId, options);
+    const json = startBody(sessionId, requireOptions('options', options));
     return this.#archiveFrom(
       await this.#http.send({ operation: 'startArchive', method: 'POST', path: this.#basePath, json }),
     );
@@ -498,7 +499,8 @@ export class Archives {
    * const { total, items } = await opentok.archives.all({ offset: 0, count: 5 });
    * ```
    */
-  async all(options: ArchiveListOptions = {}): Promise<ArchiveList> {
+  async all(listOptions?: ArchiveListOptions): Promise<ArchiveList> {
+    const options = requireOptions('options', listOptions);
     const offset = requireOptionalInteger('offset', options.offset, 0, Number.MAX_SAFE_INTEGER);
     const count = requireOptionalInteger('count', options.count, 0, 1000) ?? DEFAULT_LIST_COUNT;
     const sessionId =

@@ -23,6 +23,7 @@ import {
   requireOptionalBoolean,
   requireOptionalIPv4,
   requireOptionalString,
+  requireOptions,
 } from './validation';
 
 /**
@@ -294,7 +295,8 @@ export class OpenTok {
    * console.log(session.sessionId);
    * ```
    */
-  async createSession(options: SessionOptions = {}): Promise<Session> {
+  async createSession(sessionOptions?: SessionOptions): Promise<Session> {
+    const options = requireOptions('options', sessionOptions);
     const mediaMode = requireOneOf('mediaMode', options.mediaMode, MEDIA_MODES, 'routed');
     const archiveMode = requireOneOf('archiveMode', options.archiveMode, ARCHIVE_MODES, 'manual');
     const location = requireOptionalIPv4('location', options.location);
@@ -346,8 +348,9 @@ export class OpenTok {
    * const token = opentok.generateToken(sessionId, { role: 'publisher', data: 'name=Ann' });
    * ```
    */
-  generateToken(sessionId: string, options: TokenOptions = {}): string {
+  generateToken(sessionId: string, tokenOptions?: TokenOptions): string {
     requireNonEmptyString('sessionId', sessionId);
+    const options = requireOptions('options', tokenOptions);
     const role = requireOneOf('role', options.role, ROLES, 'publisher');
     const tokenType = requireOneOf('tokenType', options.tokenType, TOKEN_TYPES, 'JWT');
     const connectionData = requireOptionalString('data', options.data);

@@ -24,6 +24,15 @@ export function requireNonEmptyString(name: string, value: unknown): string {
   return value;
 }
 
+/** Requires an options object; `undefined` means no options. `null`, strings and arrays are refused. */
+export function requireOptions<T extends object>(name: string, value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ArgumentError({ message: `${name} must be an object (got ${show(value)})` });
+  }
+  return value;
+}
+
 /** Requires one of a fixed set of literal values; `undefined` yields the default. */
 export function requireOneOf<T extends string>(
   name: string,
