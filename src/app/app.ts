@@ -15,6 +15,7 @@ import { BOOTSTRAP_DIST, OPENTOK_CLIENT_DIST, PUBLIC_DIR, VIEWS_DIR } from './pa
 import { createRequestLogging } from './request-logging';
 import { createRoutes } from './routes';
 import { createSessionStore } from './session-store';
+import { computeAssetVersion } from './asset-version';
 
 /** The part of the local emulator the app mounts; it must come before the app's own middleware. */
 export interface EmulatorMount {
@@ -45,11 +46,15 @@ export function createApp({ config, logger, opentok, emulator }: AppDeps): Expre
 
   if (emulator) app.use(emulator.basePath, emulator.router);
 
-  const otClientScript = config.mode === 'local' ? '/js/ot-local.js' : '/vendor/opentok/opentok.min.js';
+  // The app's own files are served under /assets/<fingerprint of public/>, which changes with any edit.
+  const assetBase = `/assets/${computeAssetVersion(PUBLIC_DIR)}`;
+  const otClientScript =
+    config.mode === 'local' ? `${assetBase}/js/ot-local.js` : '/vendor/opentok/opentok.min.js';
   // Before everything else, so that even an error page rendered for a static or body error has its locals.
   app.use((req, res, next) => {
     res.locals.mode = config.mode;
     res.locals.otClientScript = otClientScript;
+    res.locals.assetBase = assetBase;
     res.locals.emulatorPath = emulator?.basePath ?? '/emulator';
     res.locals.csrfToken = '';
     res.locals.path = req.path;
@@ -74,6 +79,9 @@ export function createApp({ config, logger, opentok, emulator }: AppDeps): Expre
       },
     }),
   );
+  // Fingerprinted, so a year-long cache is safe: an edited file gets a new URL.
+  app.use(assetBase, express.static(PUBLIC_DIR, { immutable: true, maxAge: YEAR_MS }));
+
   app.use(express.json({ limit: '16kb' }));
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
@@ -94,9 +102,9 @@ export function createApp({ config, logger, opentok, emulator }: AppDeps): Expre
       hostAuth: createHostAuth(config.hostPassword),
     }),
   );
-  // After the routes, so that a page request is not first looked up on disk.
-  // The app's own files keep their names across edits (no content hash in the URL), so browsers revalidate
-  // them by ETag on each use: a 304 costs a round trip, a stale host.js would cost a broken page.
+  // The same files at their plain paths, for links from outside the pages; these keep their names across
+  // edits, so browsers revalidate them by ETag. After the routes, so that a page request is not first looked
+  // up on disk.
   app.use(express.static(PUBLIC_DIR, { maxAge: 0 }));
   app.use(notFound);
   app.use(createErrorHandler(logger));

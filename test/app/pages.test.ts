@@ -60,7 +60,9 @@ describe('pages', () => {
     const client = res.text.indexOf(
       '<script src="/vendor/opentok/opentok.min.js" data-emulator-path="/emulator">',
     );
-    const module = res.text.indexOf('<script type="module" src="/js/hello-world.js">');
+    const module = res.text.search(
+      /<script type="module" src="\/assets\/[0-9a-f]{12}\/js\/hello-world\.js">/,
+    );
     expect(client).toBeGreaterThan(-1);
     expect(module).toBeGreaterThan(client);
     expect(res.text).toContain('id="publisher"');
@@ -85,7 +87,7 @@ describe('pages', () => {
     ]) {
       expect(res.text).toContain(fragment);
     }
-    expect(res.text).toContain('<script type="module" src="/js/host.js">');
+    expect(res.text).toMatch(/<script type="module" src="\/assets\/[0-9a-f]{12}\/js\/host\.js">/);
   });
 
   it('history page with no archives shows the empty state pointing to the host view', async () => {
@@ -123,6 +125,19 @@ describe('pages', () => {
       .set('If-None-Match', String(script.headers.etag))
       .expect(304);
     await request(harness.app).get('/css/app.css').expect(200);
+  });
+
+  it('serves the app’s own files for a year under a fingerprinted path that every page uses', async () => {
+    const page = await request(harness.app).get('/host').expect(200);
+    const base = /href="(\/assets\/[0-9a-f]{12})\/css\/app\.css"/.exec(page.text)?.[1];
+    expect(base).toBeDefined();
+    expect(page.text).toContain(`src="${base}/js/host.js"`);
+    for (const file of ['/css/app.css', '/js/host.js', '/js/shared/alerts.js', '/favicon.svg']) {
+      const res = await request(harness.app).get(`${base}${file}`).expect(200);
+      expect(res.headers['cache-control']).toMatch(/max-age=31536000.*immutable/);
+    }
+    // Another fingerprint is not this version's files.
+    await request(harness.app).get('/assets/000000000000/js/host.js').expect(404);
   });
 
   it('compresses pages for clients that accept gzip', async () => {

@@ -39,7 +39,9 @@ describe('startServer in local mode', () => {
     const res = await request(server.url).get('/hello-world').expect(200);
     expect(res.text).toContain('id="mode-banner"');
     expect(res.text).toContain('VONAGE_APPLICATION_ID');
-    expect(res.text).toContain('<script src="/js/ot-local.js" data-emulator-path="/emulator">');
+    expect(res.text).toMatch(
+      /<script src="\/assets\/[0-9a-f]{12}\/js\/ot-local\.js" data-emulator-path="\/emulator">/,
+    );
     const data = readPageData(res.text);
     expect(data.mode).toBe('local');
     const { payload } = await jwtVerify(data.token, new TextEncoder().encode(EMULATOR_SECRET));
