@@ -410,6 +410,37 @@ describe('network loss and reconnect', () => {
     expect(bobSaw).toEqual(['connected', 'streamCreated', 'connectionCreated']);
   });
 
+  it('refuses to resume a live connection without its key: the victim keeps its socket and the caller gets a new connection', async () => {
+    const sessionId = await createSession(emu);
+    // Same role and data as the victim: only the upload key tells them apart.
+    const token = await jwtClientToken(emu, sessionId, { data: 'same' });
+    const victim = await FakeBrowser.join(realtimeUrl, { apiKey: emu.apiKey, sessionId, token });
+    browsers.push(victim);
+    const attacker = await FakeBrowser.join(realtimeUrl, { apiKey: emu.apiKey, sessionId, token });
+    browsers.push(attacker);
+    const attempts = [
+      { resumeConnectionId: victim.connectionId },
+      // another connection's ID with the caller's own, valid upload key
+      { resumeConnectionId: victim.connectionId, resumeKey: attacker.uploadKey },
+    ];
+    for (const attempt of attempts) {
+      const takeover = await FakeBrowser.join(realtimeUrl, {
+        apiKey: emu.apiKey,
+        sessionId,
+        token,
+        ...attempt,
+      });
+      browsers.push(takeover);
+      expect(takeover.connected?.resumed).toBe(false);
+      expect(takeover.connectionId).not.toBe(victim.connectionId);
+    }
+    await sleep(100);
+    expect(victim.closeCode).toBeNull();
+    const ack = await victim.request({ type: 'signal', signalType: 'still', data: 'here' });
+    expect(ack.error).toBeUndefined();
+    await attacker.waitFor((m) => m.type === 'signal' && m.signalType === 'still');
+  });
+
   it('drops a socket that stops answering pings and tells the others', async () => {
     const sessionId = await createSession(emu);
     const bob = await join(sessionId);

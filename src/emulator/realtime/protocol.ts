@@ -74,8 +74,9 @@ export interface ConnectMessage extends Request {
   /** set when a client reconnects after a network blip: its streams are taken over, not duplicated */
   resumeConnectionId?: string;
   /**
-   * Added: the `uploadKey` of the connection being resumed. When sent, it must match, so that nobody else holding
-   * a token for the session can take over a connection whose ID they saw. Optional for compatibility.
+   * Added: the `uploadKey` of the connection being resumed; required with `resumeConnectionId`. Connection IDs are
+   * public, so without a matching key the resume is refused and the client gets a fresh connection
+   * (`resumed: false`) instead of taking over someone else's.
    */
   resumeKey?: string;
 }

@@ -1,5 +1,5 @@
 /** Connections and streams of every session, and the ordered delivery of session events to their clients. */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ClientTokenClaims } from '../auth/client-token';
 import { SAFE_ID_PATTERN } from '../media/media-files';
 import {
@@ -112,6 +112,12 @@ export interface SessionHub {
 
 const MAX_PENDING_EVENTS = 1000;
 
+function isSameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export function capabilitiesOf(role: Role): Capabilities {
   return {
     publish: role !== 'subscriber',
@@ -207,9 +213,10 @@ export function createSessionHub(options: {
     if (!input.resumeConnectionId) return null;
     const old = connections.get(input.resumeConnectionId);
     if (!old || old.sessionId !== input.sessionId) return null;
-    // Proof that this is the same client: the same token claims, and the upload key when the client sends it.
+    // Proof that this is the same client: the same token claims and the old connection's upload key. Connection
+    // IDs are public (connectionCreated), so without the key anyone with a token could take a live connection over.
     if (old.role !== input.claims.role || old.info.data !== input.claims.connectionData) return null;
-    if (input.resumeKey !== undefined && input.resumeKey !== old.uploadKey) return null;
+    if (input.resumeKey === undefined || !isSameSecret(input.resumeKey, old.uploadKey)) return null;
     if (old.graceTimer) clearTimeout(old.graceTimer);
     old.graceTimer = null;
     const previous = old.socket;
