@@ -224,7 +224,7 @@ export class RealtimeChannel {
       return;
     }
     this.#options.events.reconnecting();
-    void this.#reconnect();
+    this.#reconnect().catch((error: unknown) => console.error('OT: reconnecting failed', error));
   }
 
   async #reconnect(): Promise<void> {

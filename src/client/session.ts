@@ -194,10 +194,12 @@ export class Session extends EventEmitter<SessionEvents> {
       callback = typeof propertiesOrCallback === 'function' ? propertiesOrCallback : maybeCallback;
       publisher = new Publisher(publisherOrTarget, properties);
     }
-    void this.#publish(publisher).then(
-      () => callback?.(),
-      (error: OTError) => callback?.(error),
-    );
+    this.#publish(publisher)
+      .then(
+        () => callback?.(),
+        (error: OTError) => callback?.(error),
+      )
+      .catch((error: unknown) => console.error('OT: a publish completion handler threw', error));
     return publisher;
   }
 
@@ -585,7 +587,7 @@ export class Session extends EventEmitter<SessionEvents> {
   #onClosed(reason: 'clientDisconnected' | 'forceDisconnected' | 'networkDisconnected'): void {
     if (this.currentState === 'disconnected') return;
     window.removeEventListener('pagehide', this.#onPageHide);
-    if (reason !== 'clientDisconnected') void this.#stopRecordings('recorder left');
+    if (reason !== 'clientDisconnected') this.#stopRecordingsInBackground('recorder left');
     this.#channel = null;
     this.currentState = 'disconnected';
     for (const peer of this.#publisherPeers.values()) peer.close();
@@ -661,7 +663,9 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     const recorder = this.#recorders.get(streamId);
     this.#recorders.delete(streamId);
-    if (recorder && finishRecording) void recorder.stop();
+    if (recorder && finishRecording) {
+      recorder.stop().catch((error: unknown) => console.warn('OT: could not finish a recording', error));
+    }
     publisher?.detachStream(reason, keepPublisher);
   }
 
@@ -696,7 +700,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   #onArchiveStopped(archive: ArchiveInfo): void {
     if (this.#archive?.id === archive.id) this.#archive = null;
-    void this.#stopRecordings(undefined, archive.id);
+    this.#stopRecordingsInBackground(undefined, archive.id);
     this.emit(
       'archiveStopped',
       createEvent('archiveStopped', this, { id: archive.id, name: archive.name ?? '' }),
@@ -714,7 +718,11 @@ export class Session extends EventEmitter<SessionEvents> {
 
   #onRecorderElected(archiveId: string, recording: boolean): void {
     if (!recording) {
-      if (this.#composerArchiveId === archiveId) void this.#stopComposer();
+      if (this.#composerArchiveId === archiveId) {
+        this.#stopComposer().catch((error: unknown) =>
+          console.warn('OT: could not finish the composed recording', error),
+        );
+      }
       return;
     }
     const archive = this.#archive;
@@ -757,6 +765,13 @@ export class Session extends EventEmitter<SessionEvents> {
       ...recorders.map(([, r]) => r.stop()),
       composerMatches ? this.#stopComposer(note) : Promise.resolve(),
     ]);
+  }
+
+  /** Stopping from an event handler: nobody awaits it, so a failure is reported here rather than lost. */
+  #stopRecordingsInBackground(note?: string, archiveId?: string): void {
+    this.#stopRecordings(note, archiveId).catch((error: unknown) =>
+      console.warn('OT: could not finish the recordings', error),
+    );
   }
 
   #abandonRecordings(): void {

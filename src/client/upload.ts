@@ -44,7 +44,7 @@ export class ChunkUploader {
   push(blob: Blob): void {
     if (this.#finished || blob.size === 0) return;
     this.#queue.push({ seq: this.#nextSeq++, blob });
-    void this.#pump();
+    this.#pump().catch((error: unknown) => console.warn('OT: a recording upload failed', error));
   }
 
   /** Resolves when every queued chunk has been stored, or the retries for the head chunk ran out. */

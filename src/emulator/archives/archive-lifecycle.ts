@@ -153,12 +153,29 @@ export function createArchiveLifecycle(deps: {
         archive.reason = 'failure';
       }
       touch(archive);
-      await store.save();
-      if (archive.status === 'available') await media.removeChunks(archive.id);
+      try {
+        await store.save();
+        // Only once the state on disk says available: until then a restart assembles again from the chunks.
+        if (archive.status === 'available') await media.removeChunks(archive.id);
+      } catch (error) {
+        // Not saved: the next start finds the archive stopped and assembles it again. Chunks left on disk
+        // are removed by the next start's clean-up.
+        logger.error(
+          { err: error, archiveId: archive.id },
+          'could not save or clean up an assembled archive',
+        );
+      }
       logger.info({ archiveId: archive.id, status: archive.status, size: archive.size }, 'archive assembled');
     })().finally(() => assembling.delete(archive.id));
     assembling.set(archive.id, task);
     return task;
+  };
+
+  /** Assembly started from an event or timer: it must never become an unhandled rejection of the process. */
+  const assembleInBackground = (archive: ArchiveRecord): void => {
+    assemble(archive).catch((error: unknown) =>
+      logger.error({ err: error, archiveId: archive.id }, 'archive assembly failed'),
+    );
   };
 
   const allUploadsFinished = (archive: ArchiveRecord): boolean => {
@@ -168,7 +185,7 @@ export function createArchiveLifecycle(deps: {
 
   const scheduleAssembly = (archive: ArchiveRecord): void => {
     if (allUploadsFinished(archive)) {
-      void assemble(archive);
+      assembleInBackground(archive);
       return;
     }
     startTimer(finishDeadlineTimers, archive.id, limits.finishDeadlineMs, () => assemble(archive));
@@ -355,7 +372,7 @@ export function createArchiveLifecycle(deps: {
 
     onUploadFinished(archiveId) {
       const archive = store.archives.get(archiveId);
-      if (archive?.status === 'stopped' && allUploadsFinished(archive)) void assemble(archive);
+      if (archive?.status === 'stopped' && allUploadsFinished(archive)) assembleInBackground(archive);
     },
 
     currentArchive(sessionId) {

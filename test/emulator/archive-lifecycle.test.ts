@@ -1,0 +1,122 @@
+/** Archive lifecycle background work: a failing disk while assembling is logged, never an unhandled rejection. */
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { createArchiveLifecycle } from '../../src/emulator/archives/archive-lifecycle';
+import { resolveLimits } from '../../src/emulator/limits';
+import type { MediaFiles } from '../../src/emulator/media/media-files';
+import { createSessionHub } from '../../src/emulator/realtime/session-hub';
+import type { ArchiveRecord, StateStore } from '../../src/emulator/storage/state-store';
+
+function stoppedArchive(id: string): ArchiveRecord {
+  return {
+    id,
+    apiKey: 'key',
+    sessionId: 'session',
+    name: null,
+    status: 'stopped',
+    reason: 'user initiated',
+    createdAt: 1_000,
+    updatedAt: 5_000,
+    stoppedAt: 5_000,
+    size: 0,
+    duration: 4,
+    outputMode: 'individual',
+    hasAudio: true,
+    hasVideo: true,
+    resolution: null,
+    streamMode: 'auto',
+    layout: null,
+    multiArchiveTag: null,
+    maxBitrate: null,
+    quantizationParameter: null,
+    streams: [],
+    sha256sum: '',
+    uploads: {
+      s1: {
+        streamId: 's1',
+        connectionId: 'c1',
+        connectionData: '',
+        videoType: 'camera',
+        nextSeq: 1,
+        bytes: 10,
+        finished: true,
+        startTimeOffset: 0,
+        stopTimeOffset: 4000,
+        note: null,
+      },
+    },
+    recorders: [],
+    file: null,
+  };
+}
+
+function setUp(failures: { save?: boolean; removeChunks?: boolean }) {
+  const lines: string[] = [];
+  const logger = pino(
+    { level: 'error' },
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    }),
+  );
+  const store: StateStore = {
+    sessions: new Map(),
+    archives: new Map(),
+    save: () => (failures.save ? Promise.reject(new Error('disk full')) : Promise.resolve()),
+  };
+  const media: MediaFiles = {
+    removeStaleFiles: () => Promise.resolve(),
+    writeChunk: () => Promise.resolve(),
+    assemble: (archive) =>
+      Promise.resolve({
+        fileName: `${archive.id}.zip`,
+        contentType: 'application/zip',
+        size: 10,
+        sha256sum: 'x',
+      }),
+    archiveFilePath: (file) => file.fileName,
+    removeChunks: () =>
+      failures.removeChunks ? Promise.reject(new Error('permission denied')) : Promise.resolve(),
+    removeArchive: () => Promise.resolve(),
+    removeUnreferenced: () => Promise.resolve(),
+  };
+  const lifecycle = createArchiveLifecycle({
+    store,
+    media,
+    hub: () => hub,
+    clock: () => 10_000,
+    limits: resolveLimits({}),
+    logger,
+  });
+  const hub = createSessionHub({ clock: () => 10_000, reconnectGraceMs: 1000, listener: lifecycle });
+  return { store, lifecycle, lines };
+}
+
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown): void => {
+  unhandled.push(reason);
+};
+beforeAll(() => process.on('unhandledRejection', onUnhandled));
+afterAll(() => process.off('unhandledRejection', onUnhandled));
+beforeEach(() => unhandled.splice(0));
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+describe('assembly after the last upload finished', () => {
+  it.each([
+    ['the state cannot be saved', { save: true }],
+    ['the upload chunks cannot be removed', { removeChunks: true }],
+  ])('logs the error and keeps running when %s', async (_label, failures) => {
+    const { store, lifecycle, lines } = setUp(failures);
+    const archive = stoppedArchive('a1');
+    store.archives.set(archive.id, archive);
+    lifecycle.onUploadFinished(archive.id);
+    await settle();
+    expect(unhandled).toEqual([]);
+    expect(archive.status).toBe('available');
+    expect(lines.join('')).toContain('"archiveId":"a1"');
+    await lifecycle.close().catch(() => undefined);
+  });
+});
