@@ -13,8 +13,6 @@ export interface ComposerOptions {
   /** read on every frame, so streams joining and leaving show up without a restart */
   sources: () => ComposerSource[];
   upload: UploadTarget;
-  /** another client recorded before this one: append to its upload */
-  resume: boolean;
 }
 
 const WIDTH = 640;
@@ -57,12 +55,8 @@ export class Composer {
       ...this.#canvas.captureStream(FRAME_RATE).getVideoTracks(),
       ...(this.#mixDestination?.stream.getAudioTracks() ?? []),
     ]);
-    this.#recorder = new StreamRecorder({
-      archive: options.archive,
-      media,
-      upload: options.upload,
-      resume: options.resume,
-    });
+    // Each recorder uploads its own segment; after a handover the emulator keeps them all, in order.
+    this.#recorder = new StreamRecorder({ archive: options.archive, media, upload: options.upload });
   }
 
   async start(): Promise<void> {

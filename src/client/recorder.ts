@@ -17,15 +17,12 @@ export interface RecorderOptions {
   archive: ArchiveInfo;
   media: MediaStream;
   upload: UploadTarget;
-  /** continue an upload another client began (composed takeover) instead of starting at chunk 0 */
-  resume?: boolean;
 }
 
 export class StreamRecorder {
   readonly #archive: ArchiveInfo;
   readonly #uploader: ChunkUploader;
   readonly #recorder: MediaRecorder | null;
-  readonly #ready: Promise<void>;
   #startedAt = 0;
   #stopping: Promise<void> | null = null;
 
@@ -43,7 +40,6 @@ export class StreamRecorder {
       tracks.length === 0 || mimeType === undefined
         ? null
         : new MediaRecorder(new MediaStream(tracks), { mimeType, videoBitsPerSecond: VIDEO_BITS_PER_SECOND });
-    this.#ready = options.resume ? this.#uploader.resume().catch(() => undefined) : Promise.resolve();
   }
 
   get recording(): boolean {
@@ -57,7 +53,6 @@ export class StreamRecorder {
   async start(): Promise<void> {
     const recorder = this.#recorder;
     if (!recorder) return;
-    await this.#ready;
     recorder.ondataavailable = (event: BlobEvent) => this.#uploader.push(event.data);
     recorder.start(TIMESLICE_MS);
     this.#startedAt = Date.now();

@@ -732,7 +732,6 @@ export class Session extends EventEmitter<SessionEvents> {
       archive,
       sources: () => this.#composerSources(),
       upload: this.#uploadTarget(archiveId, COMPOSED_STREAM_ID),
-      resume: true,
     });
     this.#composer
       .start()

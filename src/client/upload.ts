@@ -32,15 +32,6 @@ export class ChunkUploader {
     this.#target = target;
   }
 
-  /** Asks the emulator where this upload stands, so a recorder taking over continues after the last chunk. */
-  async resume(): Promise<void> {
-    const response = await fetch(this.#url(), { headers: this.#headers() });
-    if (!response.ok) return;
-    const state = (await response.json()) as { nextSeq?: unknown; finished?: unknown };
-    if (typeof state.nextSeq === 'number' && state.nextSeq > this.#nextSeq) this.#nextSeq = state.nextSeq;
-    if (state.finished === true) this.#finished = true;
-  }
-
   push(blob: Blob): void {
     if (this.#finished || blob.size === 0) return;
     this.#queue.push({ seq: this.#nextSeq++, blob });
