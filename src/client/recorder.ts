@@ -52,7 +52,8 @@ export class StreamRecorder {
 
   async start(): Promise<void> {
     const recorder = this.#recorder;
-    if (!recorder) return;
+    // A stop (archive stopped, page leaving) that came first wins: starting now would record forever.
+    if (!recorder || this.#stopping) return;
     recorder.ondataavailable = (event: BlobEvent) => this.#uploader.push(event.data);
     recorder.start(TIMESLICE_MS);
     this.#startedAt = Date.now();
