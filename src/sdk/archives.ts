@@ -3,6 +3,7 @@ import { ArgumentError } from './errors';
 import { HttpClient, pathOf, unexpectedShape, type HttpReply, parseJsonReply } from './http';
 import {
   requireNonEmptyString,
+  requirePathId,
   requireOneOf,
   requireOptionalBoolean,
   requireOptionalInteger,
@@ -480,7 +481,7 @@ export class Archives {
    * ```
    */
   async find(archiveId: string): Promise<Archive> {
-    requireNonEmptyString('archiveId', archiveId);
+    requirePathId('archiveId', archiveId);
     return this.#archiveFrom(
       await this.#http.send({
         operation: 'getArchive',
@@ -528,7 +529,7 @@ export class Archives {
    * ```
    */
   async stopById(archiveId: string): Promise<Archive> {
-    requireNonEmptyString('archiveId', archiveId);
+    requirePathId('archiveId', archiveId);
     return this.#archiveFrom(
       await this.#http.send({
         operation: 'stopArchive',
@@ -548,7 +549,7 @@ export class Archives {
    * ```
    */
   async deleteById(archiveId: string): Promise<void> {
-    requireNonEmptyString('archiveId', archiveId);
+    requirePathId('archiveId', archiveId);
     await this.#http.send({
       operation: 'deleteArchive',
       method: 'DELETE',

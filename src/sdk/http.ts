@@ -1,5 +1,6 @@
 /** The SDK's only door to the network: base URL, auth header, timeout, body decoding, status → error. */
-import { errorFromResponse, RequestError, type Operation } from './errors';
+import { ArgumentError, errorFromResponse, RequestError, type Operation } from './errors';
+import { isDotSegment } from './validation';
 import { USER_AGENT } from './version';
 
 /**
@@ -43,9 +44,21 @@ export interface HttpReply {
   url: string;
 }
 
-/** Joins path segments, URL-encoding each one: IDs come from users and must not change the path. */
+/**
+ * Joins path segments, URL-encoding each one: IDs come from users and must not change the path. Encoding leaves
+ * `.` and `..` as they are and URL parsing would resolve them, so those are refused here as a last guard.
+ *
+ * @throws {@link ArgumentError} for a `.` or `..` segment.
+ */
 export function pathOf(...segments: string[]): string {
-  return segments.map((segment) => `/${encodeURIComponent(segment)}`).join('');
+  return segments
+    .map((segment) => {
+      if (isDotSegment(segment)) {
+        throw new ArgumentError({ message: `A URL path segment must not be '.' or '..' (got '${segment}')` });
+      }
+      return `/${encodeURIComponent(segment)}`;
+    })
+    .join('');
 }
 
 const BODY_EXCERPT_CHARS = 1000;

@@ -24,6 +24,23 @@ export function requireNonEmptyString(name: string, value: unknown): string {
   return value;
 }
 
+/**
+ * Requires an ID that becomes one URL path segment. `.` and `..` would survive encoding and be resolved by URL
+ * parsing (as would their `%2e` forms), moving the request to another endpoint, so they are refused.
+ */
+export function requirePathId(name: string, value: unknown): string {
+  const id = requireNonEmptyString(name, value);
+  if (isDotSegment(id)) {
+    throw new ArgumentError({ message: `${name} must not be '.' or '..' (got ${show(id)})` });
+  }
+  return id;
+}
+
+/** True for the segments URL parsing resolves: `.` and `..`, in any mix with `%2e`/`%2E`. */
+export function isDotSegment(segment: string): boolean {
+  return /^(\.|%2e){1,2}$/i.test(segment);
+}
+
 /** Requires an options object; `undefined` means no options. `null`, strings and arrays are refused. */
 export function requireOptions<T extends object>(name: string, value: T | undefined): Partial<T> {
   if (value === undefined) return {};

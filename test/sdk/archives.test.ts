@@ -331,6 +331,21 @@ describe('validation before any request', () => {
       () => opentok.archives.all({ count: 2.5 }),
       /count must be an integer from 0 to 1000/,
     ],
+    ...(['.', '..', '%2e', '.%2E'] as const).flatMap(
+      (id): Array<[string, () => Promise<unknown>, RegExp]> => [
+        [`archive ID '${id}' (find)`, () => opentok.archives.find(id), /archiveId must not be '.' or '..'/],
+        [
+          `archive ID '${id}' (stop)`,
+          () => opentok.archives.stopById(id),
+          /archiveId must not be '.' or '..'/,
+        ],
+        [
+          `archive ID '${id}' (delete)`,
+          () => opentok.archives.deleteById(id),
+          /archiveId must not be '.' or '..'/,
+        ],
+      ],
+    ),
     [
       'archive ID with a lone surrogate',
       () => opentok.archives.find('abc\uD800'),
