@@ -130,6 +130,28 @@ export class ArchiveError extends OpenTokError {
 export class RequestError extends OpenTokError {
   /** Always `'RequestError'`, also after minification. */
   override name = 'RequestError';
+  /**
+   * True when no complete reply arrived within `timeoutMs` (the request is then a {@link TimeoutError}):
+   * callers can tell a slow platform from an unreachable one without reading `cause`.
+   */
+  readonly timedOut: boolean = false;
+}
+
+/**
+ * No complete reply within `timeoutMs`: the platform did not answer, or stalled while sending the body. The
+ * request may still have taken effect on the platform (an archive may have started).
+ *
+ * @example
+ * ```ts
+ * await opentok.archives.create(sessionId).catch((error) => {
+ *   if (error instanceof TimeoutError) console.error('the platform is slow; list the archives before retrying');
+ * });
+ * ```
+ */
+export class TimeoutError extends RequestError {
+  /** Always `'TimeoutError'`, also after minification. */
+  override name = 'TimeoutError';
+  override readonly timedOut: boolean = true;
 }
 
 /** Platform operations, used to word error messages. */

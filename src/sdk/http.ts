@@ -1,5 +1,5 @@
 /** The SDK's only door to the network: base URL, auth header, timeout, body decoding, status → error. */
-import { ArgumentError, errorFromResponse, RequestError, type Operation } from './errors';
+import { ArgumentError, errorFromResponse, RequestError, TimeoutError, type Operation } from './errors';
 import { isDotSegment } from './validation';
 import { USER_AGENT } from './version';
 
@@ -137,7 +137,7 @@ export class HttpClient {
       text = await response.text();
     } catch (error) {
       if (isTimeout(error)) {
-        throw new RequestError({
+        throw new TimeoutError({
           message: `${where} timed out after ${timeoutMs} ms — check that apiUrl is reachable, or raise timeoutMs.`,
           method: request.method,
           url,

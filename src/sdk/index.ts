@@ -38,7 +38,14 @@ export type {
 } from './archives';
 export type { Role } from './tokens';
 export { ROLES } from './tokens';
-export { ArchiveError, ArgumentError, AuthenticationError, OpenTokError, RequestError } from './errors';
+export {
+  ArchiveError,
+  ArgumentError,
+  AuthenticationError,
+  OpenTokError,
+  RequestError,
+  TimeoutError,
+} from './errors';
 export type { OpenTokErrorInit } from './errors';
 export { DEFAULT_TIMEOUT_MS } from './http';
 export { SDK_VERSION } from './version';

@@ -8,6 +8,7 @@ import {
   OpenTok,
   OpenTokError,
   RequestError,
+  TimeoutError,
   type Role,
 } from '../../src/sdk';
 import {
@@ -49,6 +50,7 @@ describe('error classes', () => {
     [AuthenticationError, 'AuthenticationError'],
     [ArchiveError, 'ArchiveError'],
     [RequestError, 'RequestError'],
+    [TimeoutError, 'TimeoutError'],
     [OpenTokError, 'OpenTokError'],
   ])(
     '%p has name %s, extends OpenTokError and Error, and keeps status, body and cause',

@@ -1,7 +1,7 @@
 /** The HTTP door: timeouts, refused connections, unreadable bodies, content types and success statuses. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OpenTok, RequestError, type OpenTokError } from '../../src/sdk';
+import { OpenTok, RequestError, TimeoutError, type OpenTokError } from '../../src/sdk';
 import {
   API_KEY,
   API_SECRET,
@@ -40,6 +40,8 @@ describe('network failures become RequestError', () => {
     const error = await failure(client(platform.url, 150).archives.find('abc'));
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(RequestError);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ name: 'TimeoutError', timedOut: true });
     expect(error.message).toMatch(
       /GET http:\/\/127\.0\.0\.1:\d+\/v2\/project\/123456\/archive\/abc timed out after 150 ms — .*raise timeoutMs/,
     );
@@ -57,7 +59,8 @@ describe('network failures become RequestError', () => {
     const { port } = server.address() as AddressInfo;
     try {
       const error = await failure(client(`http://127.0.0.1:${port}`, 150).archives.find('abc'));
-      expect(error).toBeInstanceOf(RequestError);
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect((error as TimeoutError).timedOut).toBe(true);
       expect(error.message).toMatch(/timed out after 150 ms/);
     } finally {
       server.closeAllConnections();
@@ -75,6 +78,8 @@ describe('network failures become RequestError', () => {
     try {
       const error = await failure(client(`http://127.0.0.1:${port}`).archives.find('abc'));
       expect(error).toBeInstanceOf(RequestError);
+      expect(error).not.toBeInstanceOf(TimeoutError);
+      expect((error as RequestError).timedOut).toBe(false);
       expect(error.message).toMatch(/the connection broke while reading the reply/);
     } finally {
       server.closeAllConnections();
@@ -89,6 +94,7 @@ describe('network failures become RequestError', () => {
     await new Promise((resolve) => server.close(resolve));
     const error = await failure(client(`http://127.0.0.1:${port}`).createSession());
     expect(error).toBeInstanceOf(RequestError);
+    expect((error as RequestError).timedOut).toBe(false);
     expect(error.message).toMatch(
       /POST http:\/\/127\.0\.0\.1:\d+\/session\/create failed: cannot reach the platform \(ECONNREFUSED\) — check apiUrl/,
     );
