@@ -7,11 +7,3 @@ export function createSessionId(input: { apiKey: string; location: string; nowMs
   const fields = ['1', input.apiKey, input.location, String(input.nowMs), random, '', ''];
   return `1_${Buffer.from(fields.join('~')).toString('base64url')}`;
 }
-
-/** The API key a session ID names, or null when it is not in the platform's format. */
-export function apiKeyOfSessionId(sessionId: string): string | null {
-  if (sessionId.length < 3) return null;
-  const decoded = Buffer.from(sessionId.slice(2), 'base64url').toString('utf8');
-  const fields = decoded.split('~');
-  return fields.length >= 5 && fields[0] === '1' ? (fields[1] ?? null) : null;
-}
