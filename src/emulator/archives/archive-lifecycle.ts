@@ -312,8 +312,10 @@ export function createArchiveLifecycle(deps: {
 
     async remove(apiKey, archiveId) {
       const archive = requireArchive(apiKey, archiveId);
-      // The platform deletes only available/uploaded/deleted archives (reference §5.4). Whether a failed one can be
-      // deleted is unknown there; here it can, so that a user can clear it from the list.
+      // A deliberate choice: the platform deletes available, uploaded and deleted archives and answers 409
+      // otherwise (reference §5.4), but whether a failed (or expired) archive can be deleted is unknown there,
+      // and the official SDKs do not check the status before a delete. Here a failed archive can be deleted,
+      // because a local recording that failed must be removable from the list and its chunks from the disk.
       if (!DELETABLE.has(archive.status)) {
         throw conflict(
           `Conflict. You can only delete an archive that is available or failed; this one is ${archive.status}.`,
