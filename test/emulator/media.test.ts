@@ -1,5 +1,6 @@
 /** Media: chunked uploads → stop → archive available → the signed download returns a valid zip or webm. */
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
@@ -226,6 +227,40 @@ describe('individual archives', () => {
     expect(
       (await finish(alice, archiveId, streamId, { startTimeOffset: 10, stopTimeOffset: 5 })).status,
     ).toBe(400);
+  });
+
+  it('answers 403 to a wrong upload key before reading the body', async () => {
+    const sessionId = await createSession(emu);
+    const alice = await join(sessionId, 'alice');
+    const streamId = await alice.publish();
+    const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
+    // The request announces a full-size chunk but sends only its first bytes: a server that reads the body
+    // before checking the key waits for the rest and never answers.
+    const { port, pathname } = new URL(mediaUrl(archiveId, streamId, '/0'));
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: pathname,
+          method: 'PUT',
+          headers: {
+            ...uploadHeaders(alice, 'wrong-key'),
+            'content-type': 'video/webm',
+            'content-length': String(64 * 1024),
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
+      req.on('error', reject);
+      req.setTimeout(1500, () => reject(new Error('no answer while the body was incomplete')));
+      req.write(fakeChunk('x', 1024));
+    });
+    expect(status).toBe(403);
   });
 
   it('answers 413 for a chunk over the limit and for an archive over its total', async () => {

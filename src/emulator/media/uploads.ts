@@ -5,7 +5,7 @@ import { describeIssues } from '../archives/start-options';
 import { PlatformError, badRequest, conflict, notFound, tooLarge } from '../errors';
 import type { EmulatorLimits } from '../limits';
 import { COMPOSED_STREAM_ID, type FinishUploadBody } from '../realtime/protocol';
-import type { SessionHub } from '../realtime/session-hub';
+import type { ConnectionCredentials, SessionHub } from '../realtime/session-hub';
 import type { ArchiveRecord, StateStore, UploadRecord } from '../storage/state-store';
 import type { MediaFiles } from './media-files';
 
@@ -20,6 +20,8 @@ export interface UploadState {
 }
 
 export interface Uploads {
+  /** checks the caller's realtime credentials; throws 403 when they do not match a connection */
+  authenticate(caller: UploadCaller): void;
   putChunk(input: {
     caller: UploadCaller;
     archiveId: string;
@@ -69,12 +71,17 @@ export function createUploads(deps: {
     return run;
   };
 
-  /** Who may write which upload: the stream's publisher (individual) or an elected recorder (composed). */
-  const authorize = (caller: UploadCaller, archiveId: string, streamId: string) => {
+  const authenticate = (caller: UploadCaller): ConnectionCredentials => {
     const credentials = caller.connectionId ? hub.credentials(caller.connectionId) : undefined;
     if (!credentials || !caller.uploadKey || credentials.uploadKey !== caller.uploadKey) {
       throw forbidden('Forbidden. Send the X-Connection-Id and X-Upload-Key of your realtime connection.');
     }
+    return credentials;
+  };
+
+  /** Who may write which upload: the stream's publisher (individual) or an elected recorder (composed). */
+  const authorize = (caller: UploadCaller, archiveId: string, streamId: string) => {
+    const credentials = authenticate(caller);
     const archive = store.archives.get(archiveId);
     if (!archive || archive.sessionId !== credentials.sessionId)
       throw notFound('Not found. No such archive in your session.');
@@ -135,6 +142,10 @@ export function createUploads(deps: {
   };
 
   return {
+    authenticate(caller) {
+      authenticate(caller);
+    },
+
     putChunk({ caller, archiveId, streamId, seq, body }) {
       const auth = authorize(caller, archiveId, streamId);
       if (!/^\d{1,9}$/.test(seq)) throw badRequest('Invalid request. seq must be a non-negative integer.');

@@ -65,9 +65,10 @@ export function createEmulatorRouter(deps: RouterDeps): express.Router {
   router.post(`${session}/connection/:connectionId/signal`, auth, json, sessionControl.signal);
   router.delete(`${session}/connection/:connectionId`, auth, sessionControl.forceDisconnect);
 
-  router.put('/media/:archiveId/:streamId/:seq', raw, media.putChunk);
-  router.get('/media/:archiveId/:streamId', media.status);
-  router.post('/media/:archiveId/:streamId/finish', json, media.finish);
+  // Credentials are checked before a body parser runs, so a stranger cannot make the emulator buffer a chunk.
+  router.put('/media/:archiveId/:streamId/:seq', media.authenticate, raw, media.putChunk);
+  router.get('/media/:archiveId/:streamId', media.authenticate, media.status);
+  router.post('/media/:archiveId/:streamId/finish', media.authenticate, json, media.finish);
   router.get('/downloads/:archiveId', media.download);
 
   router.use((_req, res) => {

@@ -8,6 +8,8 @@ import type { UploadCaller, Uploads } from '../media/uploads';
 import type { StateStore } from '../storage/state-store';
 
 export interface MediaHandlers {
+  /** refuses callers without valid upload credentials before their body is read */
+  authenticate: RequestHandler;
   putChunk: RequestHandler;
   status: RequestHandler;
   finish: RequestHandler;
@@ -31,6 +33,10 @@ export function createMediaHandlers(deps: {
     streamId: String(req.params.streamId),
   });
   return {
+    authenticate(req, _res, next) {
+      deps.uploads.authenticate(callerOf(req));
+      next();
+    },
     async putChunk(req, res) {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       res.json(
