@@ -284,12 +284,17 @@ it('survives SIGKILL while recording, while chunks are written, while assembling
       size: before.size,
     });
   }
-  // Every chunk the emulator acknowledged is in the recovered recording.
-  const composed = archives[composedId];
-  expect(composed?.status).toBe('available');
-  expect(composed?.size).toBeGreaterThanOrEqual((acked.get(composedId) ?? 0) * CHUNK_BYTES);
-  expect(archives[individualId]?.status).toBe('available');
-  expect(archives[individualId]?.size).toBeGreaterThan((acked.get(individualId) ?? 0) * CHUNK_BYTES);
+  // Every chunk the emulator acknowledged is in the recovered recording; one with no chunk at all fails.
+  for (const id of [composedId, individualId]) {
+    const ackedBytes = (acked.get(id) ?? 0) * CHUNK_BYTES;
+    if (ackedBytes === 0) {
+      expect(['available', 'failed']).toContain(archives[id]?.status);
+      continue;
+    }
+    expect(archives[id]?.status).toBe('available');
+    expect(archives[id]?.size).toBeGreaterThanOrEqual(ackedBytes);
+  }
+  expect((acked.get(composedId) ?? 0) + (acked.get(individualId) ?? 0)).toBeGreaterThan(0);
 
   // 3. SIGKILL right after a stop, while the archive file is being assembled.
   browser = await FakeBrowser.join(realtimeUrlOf(emulator.url), {
@@ -315,8 +320,10 @@ it('survives SIGKILL while recording, while chunks are written, while assembling
   archives = await expectConsistent(dataDir);
   expect(archives[bigId]).toMatchObject({ status: 'available' });
   expect(archives[bigId]?.size).toBeGreaterThan(bigChunks * CHUNK_BYTES);
-  const survivors = [...completed.keys(), composedId, individualId, bigId];
-  for (const id of survivors) expect(archives[id]?.status).toBe('available');
+  const survivors = [...completed.keys(), composedId, individualId, bigId].filter(
+    (id) => archives[id]?.status === 'available',
+  );
+  expect(survivors).toEqual(expect.arrayContaining([...completed.keys(), bigId]));
 
   // 4. SIGKILL while deletes are under way: each archive is either still available with its file, or deleted
   // with no file left.
