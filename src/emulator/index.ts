@@ -82,7 +82,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
   await archives.recover();
 
   const links = createDownloadLinks({ apiSecret, ttlMs: limits.downloadUrlTtlMs });
-  const uploads = createUploads({ store, media, hub, lifecycle: archives, limits });
+  const uploads = createUploads({ store, media, hub, lifecycle: archives, limits, clock });
   const router = createEmulatorRouter({
     auth: { apiKey, apiSecret, clock, clockSkewMs: limits.clockSkewMs },
     createSession: createSessionHandler({ store, apiKey, clock }),

@@ -38,6 +38,7 @@ async function waitForStatus(project: Parameters<typeof rest>[0], id: string, st
   for (;;) {
     const body = (await rest(project, 'GET', archivePath(project, `/${id}`))).body as {
       status: string;
+      duration: number;
       url: string;
       sha256sum: string;
       reason: string;
@@ -91,7 +92,11 @@ it('keeps credentials, sessions and archives; assembles an archive that was reco
   // A crash may leave a temp file behind; it must not be mistaken for state.
   await writeFile(path.join(dataDir, '.emulator.json.deadbeef.tmp'), '{"half":');
   await writeFile(path.join(dataDir, 'archives', `.${runningId}.webm.cafe.tmp`), 'half a file');
-  const second = await startTestEmulator({ dataDir });
+  // The emulator comes back an hour after it went down; the clock is moved only while it starts (and recovers),
+  // so that REST tokens signed with the real time stay valid afterwards.
+  let restartOffsetMs = 60 * 60 * 1000;
+  const second = await startTestEmulator({ dataDir, clock: () => Date.now() + restartOffsetMs });
+  restartOffsetMs = 0;
   try {
     expect(second.apiKey).toBe(first.apiKey);
     expect(second.apiSecret).toBe(first.apiSecret);
@@ -105,6 +110,8 @@ it('keeps credentials, sessions and archives; assembles an archive that was reco
 
     const recovered = await waitForStatus(second, runningId, 'available');
     expect(recovered.reason).toBe('session ended');
+    // It lasted until its last media arrived, not until the restart an hour later.
+    expect(recovered.duration).toBeLessThan(60);
     const recoveredBytes = Buffer.from(await (await fetch(recovered.url)).arrayBuffer());
     expect(recoveredBytes).toEqual(partial);
     expect(recovered.sha256sum).toBe(createHash('sha256').update(partial).digest('base64'));

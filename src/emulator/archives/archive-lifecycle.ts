@@ -191,20 +191,25 @@ export function createArchiveLifecycle(deps: {
     startTimer(finishDeadlineTimers, archive.id, limits.finishDeadlineMs, () => assemble(archive));
   };
 
+  /** The one place a recording ends: by a stop now, or, after a crash, when its media last arrived. */
+  const markStopped = (archive: ArchiveRecord, at: number, reason: ArchiveReason) => {
+    archive.status = 'stopped';
+    archive.reason = reason;
+    archive.stoppedAt = at;
+    archive.duration = Math.round(Math.max(0, at - archive.createdAt) / 1000);
+    archive.updatedAt = at;
+    const recorder = currentRecorder(archive);
+    if (recorder) recorder.endedAt = at;
+    return recorder;
+  };
+
   const stop = async (archiveId: string, reason: ArchiveReason): Promise<ArchiveRecord> => {
     const archive = store.archives.get(archiveId);
     if (!archive) throw notFound('Not found. You passed in an invalid archive ID.');
     if (!isRunning(archive)) throw conflict(NOT_RECORDING_MESSAGE);
-    const now = clock();
-    archive.status = 'stopped';
-    archive.reason = reason;
-    archive.stoppedAt = now;
-    archive.duration = Math.round((now - archive.createdAt) / 1000);
-    archive.updatedAt = now;
+    const recorder = markStopped(archive, clock(), reason);
     clearTimer(maxDurationTimers, archive.id);
-    const recorder = currentRecorder(archive);
     if (recorder) {
-      recorder.endedAt = now;
       deps
         .hub()
         .sendTo(recorder.connectionId, { type: 'recorderElected', archiveId: archive.id, recording: false });
@@ -420,16 +425,11 @@ export function createArchiveLifecycle(deps: {
     },
 
     async recover() {
-      const now = clock();
       for (const archive of store.archives.values()) {
-        if (!isRunning(archive)) continue;
-        archive.status = 'stopped';
-        archive.reason = 'session ended';
-        archive.stoppedAt = now;
-        archive.duration = Math.round((now - archive.createdAt) / 1000);
-        archive.updatedAt = now;
-        const recorder = currentRecorder(archive);
-        if (recorder) recorder.endedAt = now;
+        // The recording ended when the emulator went down, not when it came back: the last change saved (a
+        // chunk arriving, a pause, a layout) is the latest moment known to belong to the recording.
+        if (isRunning(archive))
+          markStopped(archive, Math.max(archive.createdAt, archive.updatedAt), 'session ended');
       }
       // Upload credentials live in memory only, so nothing more can arrive: assemble what is on disk.
       const stopped = [...store.archives.values()].filter((a) => a.status === 'stopped');

@@ -56,8 +56,9 @@ export function createUploads(deps: {
   hub: SessionHub;
   lifecycle: ArchiveLifecycle;
   limits: EmulatorLimits;
+  clock: () => number;
 }): Uploads {
-  const { store, media, hub, lifecycle, limits } = deps;
+  const { store, media, hub, lifecycle, limits, clock } = deps;
   // One chunk at a time per upload, so a client that sends seq n+1 right after n is not told about a gap.
   const tails = new Map<string, Promise<unknown>>();
   const serialized = <T>(key: string, task: () => Promise<T>): Promise<T> => {
@@ -171,6 +172,8 @@ export function createUploads(deps: {
         const upload = uploadOf(archive, auth, streamId);
         upload.nextSeq = n + 1;
         upload.bytes += body.length;
+        // The last time media arrived: after a crash, the recording is taken to have ended then.
+        archive.updatedAt = clock();
         await store.save();
         return { nextSeq: upload.nextSeq, finished: false };
       });
