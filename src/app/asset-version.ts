@@ -6,7 +6,8 @@ import path from 'node:path';
 /**
  * Hashes every file name and content under `dir`. Any edit to any file changes the version, and with it the
  * URL of every file: pages then ask for the new files, and relative imports between modules stay within one
- * version. Read once when the app is built; `npm run dev` rebuilds the app when a file changes.
+ * version. Read once when the app is built, so a running server keeps its fingerprint: `npm run dev` restarts
+ * when a file under public/ or views/ changes.
  */
 export function computeAssetVersion(dir: string): string {
   const hash = createHash('sha256');
