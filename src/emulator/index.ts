@@ -75,6 +75,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
       onConnectionDestroyed: (sessionId, connectionId) =>
         requireLifecycle().onConnectionDestroyed(sessionId, connectionId),
       onStreamsChanged: (sessionId) => requireLifecycle().onStreamsChanged(sessionId),
+      awaitsUploads: (sessionId, at) => requireLifecycle().awaitsUploads(sessionId, at),
     },
   });
   const archives = createArchiveLifecycle({ store, media, hub: () => hub, clock, limits, logger });

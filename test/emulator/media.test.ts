@@ -263,6 +263,39 @@ describe('individual archives', () => {
     expect(status).toBe(403);
   });
 
+  it('keeps the upload key of a client that left while its archive takes media, and forgets it after', async () => {
+    const sessionId = await createSession(emu);
+    const alice = await join(sessionId, 'alice');
+    const bob = await join(sessionId, 'bob');
+    const streamId = await alice.publish();
+    const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
+    expect((await putChunk(alice, archiveId, streamId, 0, fakeChunk('a'))).status).toBe(200);
+    const uploadStatus = async () =>
+      (await fetch(mediaUrl(archiveId, streamId), { headers: uploadHeaders(alice) })).status;
+    await alice.leave();
+    await bob.waitFor((m) => m.type === 'connectionDestroyed');
+    expect(await uploadStatus()).toBe(200);
+    expect(
+      (await finish(alice, archiveId, streamId, { startTimeOffset: 0, stopTimeOffset: 500 })).status,
+    ).toBe(200);
+    expect((await stop(archiveId)).status).toBe(200);
+    await waitForStatus(archiveId, ['available']);
+    expect(await uploadStatus()).toBe(403);
+  });
+
+  it('forgets the upload key of a client that leaves a session no archive records', async () => {
+    const sessionId = await createSession(emu);
+    const alice = await join(sessionId, 'alice');
+    const bob = await join(sessionId, 'bob');
+    const anyArchive = '00000000-0000-0000-0000-000000000000';
+    const status = async () =>
+      (await fetch(mediaUrl(anyArchive, 'stream'), { headers: uploadHeaders(alice) })).status;
+    expect(await status()).toBe(404);
+    await alice.leave();
+    await bob.waitFor((m) => m.type === 'connectionDestroyed');
+    expect(await status()).toBe(403);
+  });
+
   it('answers 413 for a chunk over the limit and for an archive over its total', async () => {
     const sessionId = await createSession(emu);
     const alice = await join(sessionId, 'alice');

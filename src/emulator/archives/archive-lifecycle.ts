@@ -166,7 +166,11 @@ export function createArchiveLifecycle(deps: {
         );
       }
       logger.info({ archiveId: archive.id, status: archive.status, size: archive.size }, 'archive assembled');
-    })().finally(() => assembling.delete(archive.id));
+    })().finally(() => {
+      assembling.delete(archive.id);
+      // The archive takes no more media: clients that left need their upload credentials no longer.
+      deps.hub().releaseDeparted(archive.sessionId);
+    });
     assembling.set(archive.id, task);
     return task;
   };
@@ -177,6 +181,9 @@ export function createArchiveLifecycle(deps: {
       logger.error({ err: error, archiveId: archive.id }, 'archive assembly failed'),
     );
   };
+
+  const isAcceptingMedia = (archive: ArchiveRecord): boolean =>
+    isRunning(archive) || (archive.status === 'stopped' && !assembling.has(archive.id));
 
   const allUploadsFinished = (archive: ArchiveRecord): boolean => {
     const uploads = Object.values(archive.uploads);
@@ -374,8 +381,7 @@ export function createArchiveLifecycle(deps: {
       await store.save();
     },
 
-    isAcceptingMedia: (archive) =>
-      isRunning(archive) || (archive.status === 'stopped' && !assembling.has(archive.id)),
+    isAcceptingMedia,
 
     onUploadFinished(archiveId) {
       const archive = store.archives.get(archiveId);
@@ -416,6 +422,12 @@ export function createArchiveLifecycle(deps: {
           for (const archive of runningArchivesOf(sessionId)) await stop(archive.id, 'session ended');
         });
       }
+    },
+
+    awaitsUploads(sessionId, at) {
+      return [...store.archives.values()].some(
+        (a) => a.sessionId === sessionId && a.createdAt <= at && isAcceptingMedia(a),
+      );
     },
 
     onStreamsChanged(sessionId) {

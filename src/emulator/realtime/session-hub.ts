@@ -33,6 +33,8 @@ export interface PresenceListener {
   onConnectionCreated(sessionId: string, connectionId: string): void;
   onConnectionDestroyed(sessionId: string, connectionId: string): void;
   onStreamsChanged(sessionId: string): void;
+  /** true while an archive of the session that began by `at` may still take uploads */
+  awaitsUploads(sessionId: string, at: number): boolean;
 }
 
 interface HubConnection {
@@ -106,6 +108,11 @@ export interface SessionHub {
   streamCount(sessionId: string): number;
   credentials(connectionId: string): ConnectionCredentials | undefined;
   knownStream(streamId: string): KnownStream | undefined;
+  /**
+   * Forgets the upload credentials and streams of connections of the session that have left and that no archive
+   * awaits any more; the archive lifecycle calls it once an archive stops taking media.
+   */
+  releaseDeparted(sessionId: string): void;
   /** ends every connection (server shutdown) without events */
   close(): void;
 }
@@ -136,8 +143,24 @@ export function createSessionHub(options: {
   const connections = new Map<string, HubConnection>();
   const bySession = new Map<string, Set<string>>();
   const streams = new Map<string, StreamInfo>();
+  // Kept after a connection leaves, for its last uploads; released once no archive of its session awaits them.
   const credentialsById = new Map<string, ConnectionCredentials>();
   const streamHistory = new Map<string, KnownStream>();
+  const departed = new Map<string, { sessionId: string; leftAt: number }>();
+
+  const forget = (connectionId: string): void => {
+    credentialsById.delete(connectionId);
+    departed.delete(connectionId);
+    for (const [streamId, stream] of streamHistory) {
+      if (stream.connectionId === connectionId) streamHistory.delete(streamId);
+    }
+  };
+
+  const releaseDeparted = (sessionId: string): void => {
+    for (const [connectionId, d] of departed) {
+      if (d.sessionId === sessionId && !listener.awaitsUploads(sessionId, d.leftAt)) forget(connectionId);
+    }
+  };
 
   const sessionConnections = (sessionId: string): HubConnection[] =>
     [...(bySession.get(sessionId) ?? [])].flatMap((id) => {
@@ -195,6 +218,8 @@ export function createSessionHub(options: {
     broadcast(c.sessionId, { type: 'connectionDestroyed', connection: c.info, reason });
     listener.onConnectionDestroyed(c.sessionId, connectionId);
     if (own.length > 0) listener.onStreamsChanged(c.sessionId);
+    departed.set(connectionId, { sessionId: c.sessionId, leftAt: clock() });
+    releaseDeparted(c.sessionId);
   };
 
   const kick = (sessionId: string, targetId: string): boolean => {
@@ -421,6 +446,7 @@ export function createSessionHub(options: {
     streamCount: (sessionId) => sessionStreams(sessionId).length,
     credentials: (connectionId) => credentialsById.get(connectionId),
     knownStream: (streamId) => streamHistory.get(streamId),
+    releaseDeparted,
 
     close() {
       for (const c of connections.values()) {
@@ -430,6 +456,9 @@ export function createSessionHub(options: {
       connections.clear();
       bySession.clear();
       streams.clear();
+      credentialsById.clear();
+      streamHistory.clear();
+      departed.clear();
     },
   };
 }
