@@ -1,8 +1,6 @@
 /** Media: chunked uploads → stop → archive available → the signed download returns a valid zip or webm. */
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
@@ -314,7 +312,27 @@ describe('individual archives', () => {
 });
 
 describe('composed archives', () => {
-  it("takes the elected recorder's webm; after a handover the longer recording wins and both are noted", async () => {
+  it("a single recorder's archive is its webm", async () => {
+    const sessionId = await createSession(emu);
+    const only = await join(sessionId, 'only');
+    await only.publish();
+    const archiveId = await startArchive(sessionId);
+    await only.waitFor((m) => m.type === 'recorderElected');
+    const chunks = [fakeChunk('c0', 600), fakeChunk('c1', 400)];
+    for (const [seq, chunk] of chunks.entries()) await putChunk(only, archiveId, 'composed', seq, chunk);
+    await stop(archiveId);
+    await finish(only, archiveId, 'composed', { startTimeOffset: 0, stopTimeOffset: 1000 });
+
+    const archive = await waitForStatus(archiveId, ['available']);
+    const download = await fetch(archive.url!);
+    expect(download.headers.get('content-type')).toBe('video/webm');
+    expect(download.headers.get('content-disposition')).toContain(`${archiveId}.webm`);
+    const bytes = Buffer.from(await download.arrayBuffer());
+    expect(bytes).toEqual(Buffer.concat(chunks));
+    expect(sha256Base64(bytes)).toBe(archive.sha256sum);
+  });
+
+  it('after a handover the archive is a zip of every segment in order, and its manifest names the recorders', async () => {
     const sessionId = await createSession(emu);
     const first = await join(sessionId, 'first');
     const second = await join(sessionId, 'second');
@@ -322,7 +340,10 @@ describe('composed archives', () => {
     const archiveId = await startArchive(sessionId);
     await first.waitFor((m) => m.type === 'recorderElected');
     expect((await putChunk(second, archiveId, 'composed', 0, fakeChunk('no'))).status).toBe(403);
-    await putChunk(first, archiveId, 'composed', 0, fakeChunk('first', 500));
+    // The first segment is the larger one: the order must follow the recorders, not the sizes.
+    const firstChunks = [fakeChunk('f0', 900), fakeChunk('f1', 900)];
+    for (const [seq, chunk] of firstChunks.entries())
+      await putChunk(first, archiveId, 'composed', seq, chunk);
     await finish(first, archiveId, 'composed', {
       startTimeOffset: 0,
       stopTimeOffset: 500,
@@ -340,17 +361,44 @@ describe('composed archives', () => {
 
     const archive = await waitForStatus(archiveId, ['available']);
     const download = await fetch(archive.url!);
-    expect(download.headers.get('content-type')).toBe('video/webm');
-    expect(download.headers.get('content-disposition')).toContain(`${archiveId}.webm`);
-    const bytes = Buffer.from(await download.arrayBuffer());
-    expect(bytes).toEqual(Buffer.concat(secondChunks));
-    expect(sha256Base64(bytes)).toBe(archive.sha256sum);
-
-    const state = JSON.parse(await readFile(path.join(emu.dataDir, 'emulator.json'), 'utf8'));
-    expect(state.archives[archiveId].recorders).toMatchObject([
-      { connectionId: first.connectionId, note: 'recorder left', endedAt: expect.any(Number) },
-      { connectionId: second.connectionId, endedAt: expect.any(Number) },
-    ]);
+    expect(download.headers.get('content-type')).toBe('application/zip');
+    expect(download.headers.get('content-disposition')).toContain(`${archiveId}.zip`);
+    const zipBytes = new Uint8Array(await download.arrayBuffer());
+    expect(sha256Base64(zipBytes)).toBe(archive.sha256sum);
+    expect(archive.size).toBe(zipBytes.length);
+    const files = unzipSync(zipBytes);
+    expect(Object.keys(files).sort()).toEqual([`${archiveId}.json`, 'composed-1.webm', 'composed-2.webm']);
+    expect(Buffer.from(files['composed-1.webm']!)).toEqual(Buffer.concat(firstChunks));
+    expect(Buffer.from(files['composed-2.webm']!)).toEqual(Buffer.concat(secondChunks));
+    const manifest = JSON.parse(Buffer.from(files[`${archiveId}.json`]!).toString('utf8'));
+    expect(manifest).toEqual({
+      id: archiveId,
+      name: null,
+      sessionId,
+      createdAt: expect.any(Number),
+      outputMode: 'composed',
+      files: [
+        { filename: 'composed-1.webm', startTimeOffset: 0, stopTimeOffset: 500, size: 1800 },
+        { filename: 'composed-2.webm', startTimeOffset: 400, stopTimeOffset: 2000, size: 1500 },
+      ],
+      recorders: [
+        {
+          connectionId: first.connectionId,
+          startTimeOffset: expect.any(Number),
+          stopTimeOffset: expect.any(Number),
+          note: 'recorder left',
+        },
+        {
+          connectionId: second.connectionId,
+          startTimeOffset: expect.any(Number),
+          stopTimeOffset: expect.any(Number),
+          note: null,
+        },
+      ],
+    });
+    const [firstRecorder, secondRecorder] = manifest.recorders;
+    expect(firstRecorder.stopTimeOffset).toBeLessThanOrEqual(secondRecorder.startTimeOffset);
+    expect(secondRecorder.stopTimeOffset).toBeGreaterThanOrEqual(secondRecorder.startTimeOffset);
   });
 });
 

@@ -1,4 +1,7 @@
-/** Media on disk: ordered upload chunks per archive stream, and the assembled archive files (zip or webm). */
+/**
+ * Media on disk: ordered upload chunks per archive stream, and the assembled archive files: a zip for individual
+ * archives and for composed archives whose recorder changed, a webm for a composed archive with one recorder.
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -15,20 +18,60 @@ export interface AssembledFile extends ArchiveFile {
   sha256sum: string;
 }
 
-export interface IndividualManifest {
+interface ManifestHeader {
   id: string;
   name: string | null;
   sessionId: string;
   createdAt: number;
-  files: Array<{
-    filename: string;
+}
+
+interface ManifestFile {
+  filename: string;
+  startTimeOffset: number;
+  stopTimeOffset: number;
+  size: number;
+}
+
+/** `<archiveId>.json` in an individual archive's zip: one file per stream. */
+export interface IndividualManifest extends ManifestHeader {
+  files: Array<ManifestFile & { streamId: string; videoType: string; connectionData: string }>;
+}
+
+/**
+ * `<archiveId>.json` in a composed archive's zip, written when the recorder changed during the recording: one
+ * file per recorder segment, in order, and who recorded from when to when (offsets in ms from `createdAt`).
+ */
+export interface ComposedManifest extends ManifestHeader {
+  outputMode: 'composed';
+  files: ManifestFile[];
+  recorders: Array<{
+    connectionId: string;
     startTimeOffset: number;
     stopTimeOffset: number;
-    size: number;
-    streamId: string;
-    videoType: string;
-    connectionData: string;
+    note: string | null;
   }>;
+}
+
+type ArchiveManifest = IndividualManifest | ComposedManifest;
+
+function manifestHeader(archive: ArchiveRecord): ManifestHeader {
+  return { id: archive.id, name: archive.name, sessionId: archive.sessionId, createdAt: archive.createdAt };
+}
+
+/** When the recording ended: its stop, or its last change for one that never stopped. */
+function endOf(archive: ArchiveRecord): number {
+  return archive.stoppedAt ?? archive.updatedAt;
+}
+
+/** An upload's offsets as its client reported them, or the whole archive when it never finished. */
+function offsetsOf(
+  archive: ArchiveRecord,
+  upload: UploadRecord,
+): { startTimeOffset: number; stopTimeOffset: number } {
+  return {
+    startTimeOffset: upload.startTimeOffset ?? 0,
+    stopTimeOffset: upload.stopTimeOffset ?? Math.max(0, endOf(archive) - archive.createdAt),
+  };
 }
 
 export interface MediaFiles {
@@ -108,27 +151,12 @@ export function createMediaFiles(dataDir: string): MediaFiles {
     }
   }
 
-  async function assembleComposed(archive: ArchiveRecord): Promise<AssembledFile | null> {
-    // After a recorder handover there are several recordings; a chained WebM does not play through, so the
-    // longest one becomes the archive and the handover stays visible in the archive's `recorders` list.
-    const candidates = Object.entries(archive.uploads).filter(([, u]) => u.bytes > 0);
-    candidates.sort(([, a], [, b]) => b.bytes - a.bytes);
-    const chosen = candidates[0];
-    if (!chosen) return null;
-    const fileName = `${archive.id}.webm`;
-    const writer = await HashedFileWriter.open(path.join(archivesDir, fileName));
-    try {
-      await pipeUpload(archive.id, chosen[0], chosen[1], (d) => writer.write(d));
-      return { fileName, contentType: 'video/webm', ...(await writer.commit()) };
-    } catch (cause) {
-      await writer.abort();
-      throw new StorageError({ message: `Could not assemble archive ${archive.id}`, path: fileName, cause });
-    }
-  }
-
-  async function assembleIndividual(archive: ArchiveRecord): Promise<AssembledFile | null> {
-    const uploads = Object.entries(archive.uploads).filter(([, u]) => u.bytes > 0);
-    if (uploads.length === 0) return null;
+  /** Writes a zip of uploads (stored, not deflated: media is already compressed) plus a JSON manifest. */
+  async function writeZip(
+    archive: ArchiveRecord,
+    entries: ReadonlyArray<{ filename: string; uploadKey: string; upload: UploadRecord }>,
+    manifest: ArchiveManifest,
+  ): Promise<AssembledFile> {
     const fileName = `${archive.id}.zip`;
     const writer = await HashedFileWriter.open(path.join(archivesDir, fileName));
     // fflate calls back synchronously from push(); collect its output and write it before pushing more.
@@ -142,17 +170,8 @@ export function createMediaFiles(dataDir: string): MediaFiles {
       if (zipError) throw zipError;
       while (pending.length > 0) await writer.write(pending.shift() as Uint8Array);
     };
-    const manifest: IndividualManifest = {
-      id: archive.id,
-      name: archive.name,
-      sessionId: archive.sessionId,
-      createdAt: archive.createdAt,
-      files: [],
-    };
     try {
-      for (const [uploadKey, upload] of uploads) {
-        const filename = `${upload.streamId}.webm`;
-        // Media is already compressed: stored entries, no deflate.
+      for (const { filename, uploadKey, upload } of entries) {
         const entry = new ZipPassThrough(filename);
         zip.add(entry);
         await pipeUpload(archive.id, uploadKey, upload, async (data) => {
@@ -161,17 +180,6 @@ export function createMediaFiles(dataDir: string): MediaFiles {
         });
         entry.push(new Uint8Array(0), true);
         await flush();
-        manifest.files.push({
-          filename,
-          startTimeOffset: upload.startTimeOffset ?? 0,
-          stopTimeOffset:
-            upload.stopTimeOffset ??
-            Math.max(0, (archive.stoppedAt ?? archive.updatedAt) - archive.createdAt),
-          size: upload.bytes,
-          streamId: upload.streamId,
-          videoType: upload.videoType,
-          connectionData: upload.connectionData,
-        });
       }
       const manifestEntry = new ZipPassThrough(`${archive.id}.json`);
       zip.add(manifestEntry);
@@ -183,6 +191,82 @@ export function createMediaFiles(dataDir: string): MediaFiles {
       await writer.abort();
       throw new StorageError({ message: `Could not assemble archive ${archive.id}`, path: fileName, cause });
     }
+  }
+
+  async function assembleComposed(archive: ArchiveRecord): Promise<AssembledFile | null> {
+    // One recording per recorder, in the order they were elected. A chained WebM does not play through, so
+    // after a handover every segment is kept as its own file and the manifest says who recorded when.
+    const electionOrder = (connectionId: string): number => {
+      const index = archive.recorders.findIndex((r) => r.connectionId === connectionId);
+      return index === -1 ? archive.recorders.length : index;
+    };
+    const segments = Object.entries(archive.uploads)
+      .filter(([, u]) => u.bytes > 0)
+      .sort(
+        ([, a], [, b]) =>
+          electionOrder(a.connectionId) - electionOrder(b.connectionId) ||
+          (a.startTimeOffset ?? 0) - (b.startTimeOffset ?? 0),
+      );
+    if (segments.length === 0) return null;
+    const only = segments.length === 1 ? segments[0] : undefined;
+    if (only) {
+      const fileName = `${archive.id}.webm`;
+      const writer = await HashedFileWriter.open(path.join(archivesDir, fileName));
+      try {
+        await pipeUpload(archive.id, only[0], only[1], (d) => writer.write(d));
+        return { fileName, contentType: 'video/webm', ...(await writer.commit()) };
+      } catch (cause) {
+        await writer.abort();
+        throw new StorageError({
+          message: `Could not assemble archive ${archive.id}`,
+          path: fileName,
+          cause,
+        });
+      }
+    }
+    const entries = segments.map(([uploadKey, upload], index) => ({
+      filename: `composed-${index + 1}.webm`,
+      uploadKey,
+      upload,
+    }));
+    const manifest: ComposedManifest = {
+      ...manifestHeader(archive),
+      outputMode: 'composed',
+      files: entries.map(({ filename, upload }) => ({
+        filename,
+        ...offsetsOf(archive, upload),
+        size: upload.bytes,
+      })),
+      recorders: archive.recorders.map((r) => ({
+        connectionId: r.connectionId,
+        startTimeOffset: Math.max(0, r.electedAt - archive.createdAt),
+        stopTimeOffset: Math.max(0, (r.endedAt ?? endOf(archive)) - archive.createdAt),
+        note: r.note,
+      })),
+    };
+    return writeZip(archive, entries, manifest);
+  }
+
+  async function assembleIndividual(archive: ArchiveRecord): Promise<AssembledFile | null> {
+    const uploads = Object.entries(archive.uploads).filter(([, u]) => u.bytes > 0);
+    if (uploads.length === 0) return null;
+    const entries = uploads.map(([uploadKey, upload]) => ({
+      filename: `${upload.streamId}.webm`,
+      uploadKey,
+      upload,
+    }));
+    const manifest: IndividualManifest = {
+      ...manifestHeader(archive),
+      files: entries.map(({ filename, upload }) => ({
+        filename,
+        ...offsetsOf(archive, upload),
+        size: upload.bytes,
+        streamId: upload.streamId,
+        videoType: upload.videoType,
+        connectionData: upload.connectionData,
+      })),
+    };
+    return writeZip(archive, entries, manifest);
   }
 
   return {
