@@ -3,8 +3,6 @@
  * an archive, the history page lists it as available, the download is real media of about the recorded
  * length, and delete removes it. Individual and composed output.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './helpers/chromium';
@@ -206,7 +204,7 @@ test('composed: one WebM mixing everyone that plays in the browser for about the
   }
 });
 
-test('composed: when the recording tab closes, another client takes over and the archive still plays', async () => {
+test('composed: when the recording tab closes, another client takes over; the archive is a zip of both segments', async () => {
   const context = await browser.newContext();
   try {
     // The emulator elects the oldest connection, so the first host page records.
@@ -219,7 +217,8 @@ test('composed: when the recording tab closes, another client takes over and the
     const name = `takeover ${Date.now()}`;
     await startArchive(firstHost, name, 'composed');
     await expectIndicator(participant, true);
-    await participant.waitForTimeout(1500);
+    // Long enough for the first recorder to upload at least one 1 s chunk before its tab closes.
+    await participant.waitForTimeout(2500);
     await firstHost.close();
     const tookOverAt = Date.now();
 
@@ -233,25 +232,45 @@ test('composed: when the recording tab closes, another client takes over and the
 
     const history = await context.newPage();
     const archiveId = await waitForAvailable(history, name);
-    const { bytes } = await download(history, archiveId);
-    expect(startsWithEbml(bytes)).toBe(true);
-    const href = await history
-      .locator(`tr[data-archive-id="${archiveId}"] a.download-link`)
-      .getAttribute('href');
-    const playback = await measurePlayback(history, href as string);
-    // The longer of the two recordings is the archive: the one the participant made after taking over.
-    expect(playback.duration * 1000).toBeGreaterThan(afterTakeoverMs - 1500);
-
-    // The emulator keeps the handover in the archive's record of recorders.
-    const state = JSON.parse(await readFile(path.join(app.dataDir, 'emulator.json'), 'utf8')) as {
-      archives:
-        | Array<{ id: string; recorders: Array<{ note: string | null }> }>
-        | Record<string, { id: string; recorders: Array<{ note: string | null }> }>;
+    const { bytes, contentType } = await download(history, archiveId);
+    // A handover makes the archive a zip of both recorders' segments, in order, and its manifest says so.
+    expect(contentType).toMatch(/zip/);
+    const entries = unzipSync(bytes);
+    const manifest = JSON.parse(strFromU8(entries[`${archiveId}.json`] as Uint8Array)) as {
+      id: string;
+      outputMode: string;
+      files: Array<{ filename: string; startTimeOffset: number; stopTimeOffset: number; size: number }>;
+      recorders: Array<{
+        connectionId: string;
+        startTimeOffset: number;
+        stopTimeOffset: number;
+        note: string | null;
+      }>;
     };
-    const archives = Array.isArray(state.archives) ? state.archives : Object.values(state.archives);
-    const record = archives.find((a) => a.id === archiveId);
-    expect(record?.recorders.length).toBeGreaterThanOrEqual(2);
-    expect(record?.recorders[0]?.note).toBe('recorder left');
+    expect(manifest).toMatchObject({ id: archiveId, outputMode: 'composed' });
+    expect(manifest.recorders.length).toBeGreaterThanOrEqual(2);
+    expect(manifest.recorders[0]?.note).toBe('recorder left');
+    expect(manifest.files.map((f) => f.filename)).toEqual(
+      manifest.files.map((_f, i) => `composed-${i + 1}.webm`),
+    );
+    expect(manifest.files.length).toBeGreaterThanOrEqual(2);
+    for (const file of manifest.files) {
+      const media = entries[file.filename];
+      expect(media).toBeDefined();
+      expect(startsWithEbml(media as Uint8Array)).toBe(true);
+      expect((media as Uint8Array).length).toBe(file.size);
+    }
+    // The last segment is the participant's recording after taking over, and it plays for about that long.
+    const last = manifest.files.at(-1);
+    await history.route(`${app.url}/zip-entry.webm`, (route) =>
+      route.fulfill({
+        contentType: 'video/webm',
+        body: Buffer.from(entries[last?.filename ?? ''] as Uint8Array),
+      }),
+    );
+    const playback = await measurePlayback(history, '/zip-entry.webm');
+    expect(playback.videoWidth).toBe(640);
+    expect(playback.duration * 1000).toBeGreaterThan(afterTakeoverMs - 1500);
   } finally {
     await context.close();
   }
