@@ -1,5 +1,6 @@
 // History page: shows times in the viewer's locale and refreshes statuses while archives are still changing.
 import { showAlert } from './shared/alerts.js';
+import { csrfToken } from './shared/page-data.js';
 
 const POLL_INTERVAL_MS = 3000;
 // About ten minutes of polling; an archive still processing after that needs a reload anyway.
@@ -15,11 +16,6 @@ function formatTimes(root) {
       time.title = date.toISOString();
     }
   }
-}
-
-function csrfToken() {
-  const meta = document.querySelector('meta[name="csrf-token"]');
-  return meta ? meta.getAttribute('content') || '' : '';
 }
 
 function buildActions(archive, page) {

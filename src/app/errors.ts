@@ -1,7 +1,14 @@
 /** The app's error model and its single error handler: HTML pages for pages, JSON for scripts. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { ArchiveError, ArgumentError, AuthenticationError, OpenTokError, RequestError } from '../sdk';
+import {
+  ArchiveError,
+  ArgumentError,
+  AuthenticationError,
+  OpenTokError,
+  RequestError,
+  TimeoutError,
+} from '../sdk';
 
 /** A failure the app itself detects (bad input, unknown page, archive not downloadable), with its status. */
 export class HttpError extends Error {
@@ -41,7 +48,7 @@ export function describeFailure(err: unknown): HttpFailure {
     };
   }
   if (err instanceof RequestError) {
-    if (isTimeout(err)) {
+    if (err instanceof TimeoutError) {
       return {
         status: 504,
         message: 'The video platform did not answer in time. Try again in a moment.',
@@ -134,18 +141,6 @@ function titleFor(status: number): string {
     default:
       return status >= 500 ? 'Server error' : 'Request failed';
   }
-}
-
-function isTimeout(err: RequestError): boolean {
-  // The SDK aborts slow requests with AbortSignal.timeout() and keeps the abort error as the cause.
-  // Duck-typed: the abort error is a DOMException, which is not always an `instanceof Error`.
-  let current: unknown = err;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
-    const { name, cause } = current as { name?: unknown; cause?: unknown };
-    if (name === 'TimeoutError' || name === 'AbortError') return true;
-    current = cause;
-  }
-  return false;
 }
 
 /**

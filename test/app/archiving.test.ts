@@ -119,6 +119,19 @@ describe('archiving demo', () => {
     expect(file.status).toBe(200);
     expect(Buffer.from(await file.arrayBuffer()).toString()).toContain('fake media bytes');
 
+    // In local mode the emulator lives on the app's own origin, so the browser is sent to a path, not to the
+    // 127.0.0.1 address the app's SDK used: it works behind a proxy or from another device too.
+    const local = createHarness({
+      local: true,
+      apiUrl: emulator.url,
+      apiKey: emulator.apiKey,
+      apiSecret: emulator.apiSecret,
+    });
+    const localDownload = await request(local.app).get(`/download/${archiveId}`).expect(302);
+    const location = localDownload.headers.location as string;
+    expect(location).toMatch(new RegExp(`^/emulator/downloads/${archiveId}\\?`));
+    expect(new URL(download.headers.location as string).pathname).toBe(location.split('?')[0]);
+
     // The history page's delete form posts _csrf as a form field and comes back to its page.
     const deleted = await agent
       .post(`/delete/${archiveId}`)

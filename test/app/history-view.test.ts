@@ -66,7 +66,7 @@ describe('history view-model', () => {
     ['available', true, true, false],
     ['uploaded', false, true, false],
     ['expired', false, false, false],
-    ['failed', false, false, false],
+    ['failed', false, true, false],
   ] as const)(
     'status %s: download %p, delete %p, pending %p',
     (status, canDownload, canDelete, isPending) => {

@@ -1,9 +1,5 @@
 // POSTs JSON to the app with the page's CSRF token and turns every failure into a readable Error.
-
-function csrfToken() {
-  const meta = document.querySelector('meta[name="csrf-token"]');
-  return meta ? meta.getAttribute('content') || '' : '';
-}
+import { csrfToken } from './page-data.js';
 
 /** Resolves to the parsed reply; rejects with an Error whose message can be shown as is. */
 export async function postJson(url, body) {

@@ -120,7 +120,7 @@ export function createArchivingHandlers({
       const archive = await opentok.archives.find(readArchiveId(req));
       if (archive.status === 'available' && archive.url) {
         // The platform's URL is signed and expires after ten minutes, so it is fetched on every click.
-        res.redirect(302, archive.url);
+        res.redirect(302, mode === 'local' ? sameOriginPath(archive.url) : archive.url);
         return;
       }
       if (archive.status === 'deleted') {
@@ -227,4 +227,14 @@ function explainStartFailure(error: unknown): unknown {
     });
   }
   return error;
+}
+
+/**
+ * In local mode the emulator signs its links for the address the app's own SDK calls (127.0.0.1:PORT), while
+ * the browser may reach the app through a proxy or another host name. The emulator is mounted on the app
+ * itself, so the link's path and query lead to the same file from whatever origin the page came from.
+ */
+function sameOriginPath(url: string): string {
+  const { pathname, search } = new URL(url);
+  return pathname + search;
 }

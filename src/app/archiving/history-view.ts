@@ -31,8 +31,10 @@ export interface HistoryPage {
   isPending: boolean;
 }
 
-// Reference §5.4: the platform deletes only available, uploaded (and already deleted) archives.
-const DELETABLE: ReadonlySet<string> = new Set(['available', 'uploaded', 'deleted']);
+// The platform deletes available, uploaded and already deleted archives (reference §5.4). Whether it deletes
+// failed ones is not documented: the button is offered so a failed recording can be cleared, and if the platform
+// refuses, its 409 reaches the user in words (the local emulator accepts it).
+const DELETABLE: ReadonlySet<string> = new Set(['available', 'uploaded', 'deleted', 'failed']);
 const PENDING: ReadonlySet<string> = new Set(['started', 'paused', 'stopped']);
 
 /** A page value that is not a positive integer means page 1. */
