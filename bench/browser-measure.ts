@@ -7,22 +7,10 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
-import { CHROMIUM_PATH } from '../test/browser/helpers/chromium';
+import { CHROMIUM_PATH, chromiumArgs } from '../test/browser/helpers/chromium';
 import { startLocalApp, type LocalApp } from '../test/browser/helpers/local-app';
 import { waitForPlayingVideos } from '../test/browser/helpers/page-checks';
 
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-];
 const RECORDING_MS = Number(process.env.RECORDING_MS ?? 30_000);
 const SAMPLE_MS = Number(process.env.SAMPLE_MS ?? 20_000);
 const CLK_TCK = 100;
@@ -183,7 +171,11 @@ async function threePersonCall(
 
 async function main(): Promise<void> {
   const app = await startLocalApp();
-  const server = await chromium.launchServer({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+  const server = await chromium.launchServer({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: chromiumArgs(),
+  });
   const browser = await chromium.connect(server.wsEndpoint());
   try {
     const joins: number[] = [];

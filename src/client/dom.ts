@@ -19,6 +19,31 @@ export interface Widget {
 const DEFAULT_WIDTH = 264;
 const DEFAULT_HEIGHT = 198;
 
+/**
+ * OpenTok.js lets the target, the properties or both be left out of initPublisher and subscribe:
+ * `(target, props, cb)`, `(props, cb)`, `(target, cb)`, `(cb)`. Sorts the given arguments into their places.
+ */
+export function sortWidgetArguments<P extends object, C extends (...args: never[]) => unknown>(
+  target: HTMLElement | string | P | C | undefined,
+  properties: P | C | undefined,
+  callback: C | undefined,
+): { target: HTMLElement | string | undefined; properties: P | undefined; callback: C | undefined } {
+  if (typeof target === 'function') {
+    return { target: undefined, properties: undefined, callback: target };
+  }
+  if (typeof target === 'object' && target !== null && !(target instanceof HTMLElement)) {
+    return {
+      target: undefined,
+      properties: target,
+      callback: typeof properties === 'function' ? properties : callback,
+    };
+  }
+  if (typeof properties === 'function') {
+    return { target, properties: undefined, callback: properties };
+  }
+  return { target, properties, callback };
+}
+
 export function resolveTarget(target: HTMLElement | string | undefined | null): HTMLElement | null {
   if (target === undefined || target === null) return null;
   if (typeof target === 'string') {

@@ -1,4 +1,5 @@
 /** Local-mode stand-in for OpenTok.js: defines `window.OT` with the part of its API the sample pages use. */
+import { sortWidgetArguments } from './dom';
 import { OTError } from './errors';
 import { createEvent, EventEmitter, type OTEvent } from './events';
 import { Publisher, type PublisherProperties } from './publisher';
@@ -43,21 +44,9 @@ class OTGlobal extends EventEmitter<{
     properties?: PublisherProperties | Callback,
     callback?: Callback,
   ): Publisher {
-    // OpenTok.js lets the target, the properties or both be left out.
-    if (typeof target === 'function') {
-      callback = target;
-      target = undefined;
-    } else if (typeof target === 'object' && target !== null && !(target instanceof HTMLElement)) {
-      if (typeof properties === 'function') callback = properties;
-      properties = target;
-      target = undefined;
-    }
-    if (typeof properties === 'function') {
-      callback = properties;
-      properties = undefined;
-    }
+    const args = sortWidgetArguments<PublisherProperties, Callback>(target, properties, callback);
     try {
-      return new Publisher(target as HTMLElement | string | undefined, properties ?? {}, callback);
+      return new Publisher(args.target, args.properties ?? {}, args.callback);
     } catch (error) {
       if (error instanceof OTError) {
         this.emit(

@@ -7,6 +7,7 @@ import type {
   StreamInfo,
 } from '../emulator/realtime/protocol';
 import { Composer, type ComposerSource } from './composer';
+import { sortWidgetArguments } from './dom';
 import { OTError } from './errors';
 import { createEvent, EventEmitter, type OTEvent } from './events';
 import { PublisherPeer, SubscriberPeer } from './peer';
@@ -258,19 +259,11 @@ export class Session extends EventEmitter<SessionEvents> {
     properties?: SubscriberProperties | Callback,
     callback?: Callback,
   ): Subscriber | undefined {
-    // OpenTok.js lets the target, the properties or both be left out.
-    if (typeof target === 'function') {
-      callback = target;
-      target = undefined;
-    } else if (typeof target === 'object' && target !== null && !(target instanceof HTMLElement)) {
-      if (typeof properties === 'function') callback = properties;
-      properties = target;
-      target = undefined;
-    }
-    if (typeof properties === 'function') {
-      callback = properties;
-      properties = undefined;
-    }
+    ({ target, properties, callback } = sortWidgetArguments<SubscriberProperties, Callback>(
+      target,
+      properties,
+      callback,
+    ));
     const fail = (error: OTError): undefined => {
       queueMicrotask(() => callback?.(error));
       return undefined;

@@ -232,3 +232,33 @@ test('insertMode and width/height place the widget as OpenTok.js does', async ()
   });
   for (const mode of ['append', 'before', 'after', 'replace']) expect(r[mode]?.removedOnDestroy).toBe(true);
 });
+
+test('initPublisher takes its target and properties as optional, as OpenTok.js does', async () => {
+  const result = await inPage<Record<string, unknown>>(`${HELPERS}
+    const box = document.getElementById('box');
+    box.innerHTML = '<div id="target"></div>';
+    const settle = (make) =>
+      new Promise((resolve) => {
+        let publisher;
+        publisher = make((error) => resolve({ error: error ? error.name : null, publisher }));
+      }).then(({ error, publisher }) => {
+        const out = {
+          error,
+          width: publisher.element.style.width,
+          inBody: publisher.element.parentElement === document.body,
+        };
+        publisher.destroy();
+        return out;
+      });
+    return {
+      propsAndCallback: await settle((cb) => OT.initPublisher({ name: 'only props', width: 111 }, cb)),
+      callbackOnly: await settle((cb) => OT.initPublisher(cb)),
+      targetAndCallback: await settle((cb) => OT.initPublisher('target', cb)),
+    };
+  `);
+  expect(result).toMatchObject({
+    propsAndCallback: { error: null, width: '111px', inBody: true },
+    callbackOnly: { error: null, width: '264px', inBody: true },
+    targetAndCallback: { error: null, width: '264px', inBody: false },
+  });
+});

@@ -19,7 +19,15 @@ const BASE_ARGS = [
  * `grantMedia: false` leaves out --use-fake-ui-for-media-stream: the camera prompt then cannot be
  * answered, which headless Chromium reports to the page as a refusal (NotAllowedError).
  */
+export function chromiumArgs(options: { grantMedia?: boolean } = {}): string[] {
+  return options.grantMedia === false ? BASE_ARGS : [...BASE_ARGS, '--use-fake-ui-for-media-stream'];
+}
+
 export function launchChromium(options: { grantMedia?: boolean } = {}): Promise<Browser> {
-  const args = options.grantMedia === false ? BASE_ARGS : [...BASE_ARGS, '--use-fake-ui-for-media-stream'];
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args, timeout: 30_000 });
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: chromiumArgs(options),
+    timeout: 30_000,
+  });
 }
