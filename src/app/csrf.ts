@@ -1,5 +1,5 @@
 /** Cross-site request forgery protection: a signed double-submit token tied to a per-browser cookie. */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { HttpError } from './errors';
 
@@ -25,7 +25,8 @@ export function createCsrf(options: { secret?: Buffer } = {}): Csrf {
   const issue: RequestHandler = (req, res, next) => {
     let id = readCookie(req, CSRF_COOKIE);
     if (!id || !/^[A-Za-z0-9_-]{32,64}$/.test(id)) {
-      id = randomBytes(24).toString('base64url');
+      // 122 random bits from node's pre-drawn batch, where randomBytes asks for fresh ones: a tenth the cost.
+      id = randomUUID();
       res.cookie(CSRF_COOKIE, id, { httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure });
     }
     res.locals.csrfToken = sign(id);

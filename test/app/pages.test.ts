@@ -102,10 +102,43 @@ describe('pages', () => {
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(csp).toContain("media-src 'self' blob: mediastream:");
-    expect(csp).toMatch(/connect-src [^;]*https:\/\/\*\.opentok\.com[^;]*wss:/);
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['x-powered-by']).toBeUndefined();
+    // The platform's own hosts only: no scheme-wide https: or wss: that would let a page talk anywhere.
+    expect(/connect-src ([^;]*)/.exec(csp)?.[1]?.split(' ')).toEqual([
+      "'self'",
+      'https://*.opentok.com',
+      'https://*.tokbox.com',
+      'https://*.vonage.com',
+      'wss://*.opentok.com',
+      'wss://*.tokbox.com',
+      'wss://*.vonage.com',
+    ]);
+  });
+
+  it('sends the same security headers on every page, an error page and a static file', async () => {
+    const expected = {
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'SAMEORIGIN',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    };
+    const first = await request(harness.app).get('/host').expect(200);
+    for (const path of ['/', '/participant', '/hello-world', '/history', '/nope', '/css/app.css']) {
+      const res = await request(harness.app).get(path);
+      expect([path, res.headers]).toEqual([path, expect.objectContaining(expected)]);
+      expect([path, res.headers['content-security-policy']]).toEqual([
+        path,
+        first.headers['content-security-policy'],
+      ]);
+      expect(res.headers['x-powered-by']).toBeUndefined();
+      expect(res.headers['strict-transport-security']).toBeUndefined();
+    }
   });
 
   it('serves Bootstrap and the platform client from node_modules with a long immutable cache', async () => {
@@ -140,9 +173,21 @@ describe('pages', () => {
     await request(harness.app).get('/assets/000000000000/js/host.js').expect(404);
   });
 
-  it('compresses pages for clients that accept gzip', async () => {
+  it('compresses pages for clients that accept gzip or brotli', async () => {
     const res = await request(harness.app).get('/').set('Accept-Encoding', 'gzip').expect(200);
     expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.text).toContain('href="/hello-world"');
+    const host = await request(harness.app).get('/host').set('Accept-Encoding', 'gzip, deflate, br');
+    expect(host.headers['content-encoding']).toBe('br');
+    expect(host.headers.vary).toBe('Accept-Encoding');
+    expect(readPageData(host.text).token).toBeTruthy();
+  });
+
+  it('sends pages as they are to a client that accepts no encoding, still marked as varying by it', async () => {
+    const res = await request(harness.app).get('/host').set('Accept-Encoding', '').expect(200);
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.headers.vary).toBe('Accept-Encoding');
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
   });
 
   it('answers unknown addresses with a 404 page, or JSON for scripts', async () => {

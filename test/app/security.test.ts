@@ -52,6 +52,24 @@ describe('security', () => {
       expect(res.status).toBe(403);
     });
 
+    it('a browser keeps its cookie: later pages set none and carry the same token', async () => {
+      const { agent, csrfToken } = await browse(harness.app);
+      for (const page of ['/host', '/history', '/hello-world']) {
+        const res = await agent.get(page).expect(200);
+        expect([page, res.headers['set-cookie']]).toEqual([page, undefined]);
+        expect(readCsrfToken(res.text)).toBe(csrfToken);
+      }
+      const res = await agent.post('/start').set('x-csrf-token', csrfToken).send({});
+      expect(res.status).not.toBe(403);
+    });
+
+    it('a malformed cookie is replaced by a new one', async () => {
+      const res = await request(harness.app).get('/').set('Cookie', 'csrf_id=short').expect(200);
+      expect(String(res.headers['set-cookie'])).toMatch(
+        /^csrf_id=[A-Za-z0-9_-]{32,64}; Path=\/; HttpOnly; SameSite=Strict$/,
+      );
+    });
+
     it('a token without its cookie (a cross-site form) is refused', async () => {
       const { csrfToken } = await browse(harness.app);
       const res = await request(harness.app).post('/start').set('x-csrf-token', csrfToken).send({});

@@ -53,6 +53,22 @@ describe('startServer in local mode', () => {
     expect(csp).not.toContain('opentok.com');
   });
 
+  it('lets each page connect back to the host name it was opened with, and only to that one', async () => {
+    const connectSrc = async (host: string): Promise<string | undefined> => {
+      const res = await request(server.url).get('/').set('Host', host).expect(200);
+      return /connect-src ([^;]*)/.exec(String(res.headers['content-security-policy']))?.[1];
+    };
+    expect(await connectSrc('localhost:3000')).toBe("'self' ws://localhost:3000 wss://localhost:3000");
+    expect(await connectSrc('192.168.1.20:3000')).toBe(
+      "'self' ws://192.168.1.20:3000 wss://192.168.1.20:3000",
+    );
+    expect(await connectSrc('localhost:3000')).toBe("'self' ws://localhost:3000 wss://localhost:3000");
+    // A Host header that could smuggle a directive in gets no WebSocket source of its own.
+    const smuggled = await connectSrc('evil.example;script-src');
+    expect(smuggled).not.toContain('evil');
+    expect(smuggled).not.toContain('ws:');
+  });
+
   it('answers the realtime WebSocket and the REST API on the app’s own port', async () => {
     const res = await request(server.url).get('/participant').expect(200);
     const participant = await ParticipantClient.join(`${server.url}/emulator`, readPageData(res.text));
