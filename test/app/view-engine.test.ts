@@ -70,3 +70,21 @@ it('a missing include is an error, not an empty string', async () => {
   const res = await request(appRendering('page')).get('/').expect(500);
   expect(res.text).toContain('nope.ejs');
 });
+
+it('a view rendered with different locals sees each set, as with ejs', async () => {
+  await writeFile(
+    path.join(viewsDir, 'page.ejs'),
+    "<%= typeof extra === 'undefined' ? 'none' : extra %>|<%- include('partials/part') %>",
+  );
+  await writeFile(path.join(viewsDir, 'partials', 'part.ejs'), '<%= site %>');
+  const app = express();
+  app.engine('ejs', createViewEngine());
+  app.set('views', viewsDir);
+  app.set('view engine', 'ejs');
+  app.locals.site = 'Sample';
+  app.get('/plain', (_req, res) => res.render('page'));
+  app.get('/extra', (_req, res) => res.render('page', { extra: 'given' }));
+  expect((await request(app).get('/plain').expect(200)).text).toBe('none|Sample');
+  expect((await request(app).get('/extra').expect(200)).text).toBe('given|Sample');
+  expect((await request(app).get('/plain').expect(200)).text).toBe('none|Sample');
+});
