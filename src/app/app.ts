@@ -115,7 +115,7 @@ export function createApp({ config, logger, opentok, emulator }: AppDeps): Expre
 
 /**
  * compression() wraps every response and negotiates an encoding even for a client that accepts none (a
- * fifth of a page's time in `npm run bench`); such requests skip it, keeping the Vary header it would add.
+ * sixth of a page's time in `npm run bench`); such requests skip it, keeping the Vary header it would add.
  */
 function compressWhenAccepted(): RequestHandler {
   const compress = compression();

@@ -16,7 +16,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /**
  * Two things made ejs.renderFile slow in `npm run bench`:
- * - every include() is looked up on disk again at each render, even with the template cache on (a sixth of
+ * - every include() is looked up on disk again at each render, even with the template cache on (a tenth of
  *   a page's time). Compiled with `client: true`, a template takes its include() as an argument, so partials
  *   come from memory;
  * - templates read their locals through a `with` block, which V8 cannot optimise (over half of a render).
