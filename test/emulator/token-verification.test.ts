@@ -60,6 +60,17 @@ describe('T1 tokens of every SDK field order', () => {
     ).toThrow(/expired/);
   });
 
+  it('refuses a signature not written as 40 lowercase hex digits, even when its bytes match', () => {
+    const example = tokens.t1_examples[0]!;
+    const decoded = Buffer.from(example.token.slice(4), 'base64').toString();
+    const reencode = (text: string): string => `T1==${Buffer.from(text).toString('base64')}`;
+    const upper = decoded.replace(/sig=([0-9a-f]{40})/, (_m, hex: string) => `sig=${hex.toUpperCase()}`);
+    const trailing = decoded.replace(/sig=([0-9a-f]{40})/, 'sig=$1zz');
+    expect(verifyClientToken({ ...base, token: reencode(decoded) }).role).toBe('moderator');
+    expect(() => verifyClientToken({ ...base, token: reencode(upper) })).toThrow(/signature/);
+    expect(() => verifyClientToken({ ...base, token: reencode(trailing) })).toThrow(/signature/);
+  });
+
   it('refuses an altered data string, another key, another session and an expired token', () => {
     const example = tokens.t1_examples[0]!;
     const decoded = Buffer.from(example.token.slice(4), 'base64').toString();

@@ -61,6 +61,8 @@ function checkCommonClaims(
   return { role, expireTime };
 }
 
+const LOWERCASE_SHA1_HEX = /^[0-9a-f]{40}$/;
+
 function verifyT1(input: VerifyClientTokenInput): ClientTokenClaims {
   // Java writes the base64 with the URL-safe alphabet, the other SDKs with the standard one (§4.1).
   const decoded = Buffer.from(input.token.slice(T1_SENTINEL.length), 'base64').toString('utf8');
@@ -72,7 +74,10 @@ function verifyT1(input: VerifyClientTokenInput): ClientTokenClaims {
     throw new AuthenticationError({ message: 'The token was generated for a different API key' });
   }
   const expected = createHmac('sha1', input.apiSecret).update(dataString).digest();
-  const given = Buffer.from(meta.get('sig') ?? '', 'hex');
+  // Every SDK writes the signature as 40 lowercase hex digits (reference §4.1); Buffer.from(…, 'hex') alone
+  // would also take uppercase digits or stop at the first non-hex one.
+  const sig = meta.get('sig') ?? '';
+  const given = LOWERCASE_SHA1_HEX.test(sig) ? Buffer.from(sig, 'hex') : Buffer.alloc(0);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new AuthenticationError({ message: 'The token signature does not verify with the API secret' });
   }
