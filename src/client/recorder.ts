@@ -1,9 +1,12 @@
-/** Records one MediaStream as WebM with MediaRecorder and uploads it in ~1 s chunks while recording. */
+/** Records one MediaStream as WebM with MediaRecorder and uploads it in half-second chunks while recording. */
 import type { ArchiveInfo, FinishUploadBody } from '../emulator/realtime/protocol';
 import { ChunkUploader, type UploadTarget } from './upload';
 
-const TIMESLICE_MS = 1000;
-const VIDEO_BITS_PER_SECOND = 1_000_000;
+// A closed tab can only send what fits in the browser's 64 KiB keep-alive budget (upload.ts): half a second
+// at 800 kbit/s of video plus audio is about 54 KB, so the chunk in flight still fits and a closed tab loses
+// at most the slice it was recording.
+const TIMESLICE_MS = 500;
+const VIDEO_BITS_PER_SECOND = 800_000;
 
 const VIDEO_TYPES = ['video/webm;codecs=vp8,opus', 'video/webm;codecs=vp8', 'video/webm'];
 const AUDIO_TYPES = ['audio/webm;codecs=opus', 'audio/webm'];

@@ -153,6 +153,20 @@ test('individual: indicator for everyone incl. a late joiner, a tab closed mid-r
     expect(playback.videoWidth).toBe(640);
     expect(Math.abs(playback.duration * 1000 - (lengths[2] ?? 0))).toBeLessThan(1500);
 
+    // The closed tab sent its last chunks with keep-alive: its file plays up to about when it closed, so it
+    // lost at most the half-second slice it was recording (plus encoder latency).
+    const closedTab = [...manifest.files].sort(
+      (a, b) => a.stopTimeOffset - a.startTimeOffset - (b.stopTimeOffset - b.startTimeOffset),
+    )[0];
+    await history.route(`${app.url}/closed-tab.webm`, (route) =>
+      route.fulfill({
+        contentType: 'video/webm',
+        body: Buffer.from(entries[closedTab?.filename ?? ''] as Uint8Array),
+      }),
+    );
+    const closedPlayback = await measurePlayback(history, '/closed-tab.webm');
+    expect(closedPlayback.duration * 1000).toBeGreaterThan((lengths[0] ?? 0) - 1000);
+
     await deleteArchive(history, archiveId);
   } finally {
     await context.close();
@@ -217,7 +231,7 @@ test('composed: when the recording tab closes, another client takes over; the ar
     const name = `takeover ${Date.now()}`;
     await startArchive(firstHost, name, 'composed');
     await expectIndicator(participant, true);
-    // Long enough for the first recorder to upload at least one 1 s chunk before its tab closes.
+    // Long enough for the first recorder to upload a few half-second chunks before its tab closes.
     await participant.waitForTimeout(2500);
     await firstHost.close();
     const tookOverAt = Date.now();
