@@ -367,7 +367,9 @@ describe('composed archives', () => {
     expect(sha256Base64(zipBytes)).toBe(archive.sha256sum);
     expect(archive.size).toBe(zipBytes.length);
     const files = unzipSync(zipBytes);
-    expect(Object.keys(files).sort()).toEqual([`${archiveId}.json`, 'composed-1.webm', 'composed-2.webm']);
+    expect(Object.keys(files).sort()).toEqual(
+      [`${archiveId}.json`, 'composed-1.webm', 'composed-2.webm'].sort(),
+    );
     expect(Buffer.from(files['composed-1.webm']!)).toEqual(Buffer.concat(firstChunks));
     expect(Buffer.from(files['composed-2.webm']!)).toEqual(Buffer.concat(secondChunks));
     const manifest = JSON.parse(Buffer.from(files[`${archiveId}.json`]!).toString('utf8'));
