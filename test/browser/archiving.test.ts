@@ -80,6 +80,15 @@ async function download(page: Page, archiveId: string): Promise<{ bytes: Uint8Ar
   };
 }
 
+/** Plays one file of a downloaded zip in the page (served from a routed URL) and measures it. */
+async function playZipEntry(page: Page, entries: Record<string, Uint8Array>, filename: string | undefined) {
+  const path = `/zip-entry-${filename ?? 'missing'}`;
+  await page.route(`${app.url}${path}`, (route) =>
+    route.fulfill({ contentType: 'video/webm', body: Buffer.from(entries[filename ?? ''] as Uint8Array) }),
+  );
+  return measurePlayback(page, path);
+}
+
 async function deleteArchive(page: Page, archiveId: string): Promise<void> {
   await page.locator(`tr[data-archive-id="${archiveId}"] form.delete-form button[type=submit]`).click();
   await page.waitForLoadState('load');
@@ -143,13 +152,7 @@ test('individual: indicator for everyone incl. a late joiner, a tab closed mid-r
     const longest = [...manifest.files].sort(
       (a, b) => b.stopTimeOffset - b.startTimeOffset - (a.stopTimeOffset - a.startTimeOffset),
     )[0];
-    await history.route(`${app.url}/zip-entry.webm`, (route) =>
-      route.fulfill({
-        contentType: 'video/webm',
-        body: Buffer.from(entries[longest?.filename ?? ''] as Uint8Array),
-      }),
-    );
-    const playback = await measurePlayback(history, '/zip-entry.webm');
+    const playback = await playZipEntry(history, entries, longest?.filename);
     expect(playback.videoWidth).toBe(640);
     expect(Math.abs(playback.duration * 1000 - (lengths[2] ?? 0))).toBeLessThan(1500);
 
@@ -158,13 +161,7 @@ test('individual: indicator for everyone incl. a late joiner, a tab closed mid-r
     const closedTab = [...manifest.files].sort(
       (a, b) => a.stopTimeOffset - a.startTimeOffset - (b.stopTimeOffset - b.startTimeOffset),
     )[0];
-    await history.route(`${app.url}/closed-tab.webm`, (route) =>
-      route.fulfill({
-        contentType: 'video/webm',
-        body: Buffer.from(entries[closedTab?.filename ?? ''] as Uint8Array),
-      }),
-    );
-    const closedPlayback = await measurePlayback(history, '/closed-tab.webm');
+    const closedPlayback = await playZipEntry(history, entries, closedTab?.filename);
     expect(closedPlayback.duration * 1000).toBeGreaterThan((lengths[0] ?? 0) - 1000);
 
     await deleteArchive(history, archiveId);
@@ -276,13 +273,7 @@ test('composed: when the recording tab closes, another client takes over; the ar
     }
     // The last segment is the participant's recording after taking over, and it plays for about that long.
     const last = manifest.files.at(-1);
-    await history.route(`${app.url}/zip-entry.webm`, (route) =>
-      route.fulfill({
-        contentType: 'video/webm',
-        body: Buffer.from(entries[last?.filename ?? ''] as Uint8Array),
-      }),
-    );
-    const playback = await measurePlayback(history, '/zip-entry.webm');
+    const playback = await playZipEntry(history, entries, last?.filename);
     expect(playback.videoWidth).toBe(640);
     expect(playback.duration * 1000).toBeGreaterThan(afterTakeoverMs - 1500);
   } finally {
