@@ -8,7 +8,7 @@ import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import autocannon from 'autocannon';
-import type { BenchRow } from './measure';
+import { median, type BenchRow } from './measure';
 import type { ParentMessage, TargetKind, TargetMessage } from './http-targets';
 
 export interface HttpBenchOptions {
@@ -195,14 +195,6 @@ export async function measurePageWeight(baseUrl: string, pagePath = '/host'): Pr
     }
   }
   return weights;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 const PAGES: Array<{ path: string; target: number }> = [

@@ -40,7 +40,7 @@ function opsPerSecond(fn: () => unknown, ms: number): number {
   return calls / (Number(now - start) / 1e9);
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1
