@@ -1,4 +1,4 @@
-/** The request log: one line per request with method, path, status and time; levels by status; no headers. */
+/** The request log (pino-http): one line per request with method, URL, status and time; levels by status; no headers. */
 import express from 'express';
 import request from 'supertest';
 import { createRequestLogging } from '../../src/app/request-logging';
@@ -18,10 +18,13 @@ function appWith(level: 'trace' | 'warn' | 'silent' = 'trace') {
   app.get('/fail', (_req, res) => {
     res.status(502).send('no');
   });
+  app.get('/downloads/:id', (_req, res) => {
+    res.send('file');
+  });
   return { app, lines: () => logs.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 
-it('writes one line per request in pino-http’s shape, at info, warn or error by status', async () => {
+it('writes one line per request, at info, warn or error by status', async () => {
   const { app, lines } = appWith();
   await request(app)
     .get('/ok?page=2')
@@ -33,8 +36,9 @@ it('writes one line per request in pino-http’s shape, at info, warn or error b
   expect(logged.map((l) => [l.level, l.msg, l.req, l.res])).toEqual([
     [30, 'request completed', { id: 1, method: 'GET', url: '/ok?page=2' }, { statusCode: 200 }],
     [40, 'request completed', { id: 2, method: 'GET', url: '/missing' }, { statusCode: 404 }],
-    [50, 'request completed', { id: 3, method: 'GET', url: '/fail' }, { statusCode: 502 }],
+    [50, 'request errored', { id: 3, method: 'GET', url: '/fail' }, { statusCode: 502 }],
   ]);
+  expect((logged[2]?.err as { message: string }).message).toBe('failed with status code 502');
   for (const line of logged) expect(typeof line.responseTime).toBe('number');
   expect(JSON.stringify(logged)).not.toMatch(/secret-cookie|eDp5/);
 });
@@ -48,4 +52,12 @@ it('leaves out health checks, and honours the level', async () => {
   const silent = appWith('silent');
   await request(silent.app).get('/fail');
   expect(silent.lines()).toEqual([]);
+});
+
+it('redacts the signature of a signed download link', async () => {
+  const { app, lines } = appWith();
+  await request(app).get('/downloads/abc?expires=1900000000&signature=deadbeefcafe');
+  const [line] = lines();
+  expect((line?.req as { url: string }).url).toBe('/downloads/abc?expires=1900000000&signature=[redacted]');
+  expect(JSON.stringify(lines())).not.toContain('deadbeefcafe');
 });
