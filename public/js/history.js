@@ -2,9 +2,11 @@
 import { showAlert } from './shared/alerts.js';
 import { csrfToken } from './shared/page-data.js';
 
-const POLL_INTERVAL_MS = 3000;
-// About ten minutes of polling; an archive still processing after that needs a reload anyway.
-const MAX_POLLS = 200;
+// A recording can run for hours: the page keeps asking as long as it is open, less often while nothing
+// changes, and not at all while the tab is hidden.
+const MIN_DELAY_MS = 3000;
+const MAX_DELAY_MS = 30000;
+const BACKOFF_FACTOR = 1.5;
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -59,8 +61,9 @@ function buildActions(archive, page) {
   return wrapper;
 }
 
+/** Returns whether the row's status changed. */
 function updateRow(row, archive, page) {
-  if (row.dataset.status === archive.status) return;
+  if (row.dataset.status === archive.status) return false;
   row.dataset.status = archive.status;
   const badge = row.querySelector('.archive-status .badge');
   if (badge) {
@@ -73,44 +76,71 @@ function updateRow(row, archive, page) {
   if (size) size.textContent = archive.sizeText;
   const actions = row.querySelector('.archive-actions');
   if (actions) actions.replaceChildren(buildActions(archive, page));
+  return true;
 }
 
+/** Updates the rows in place; returns whether any status changed. */
 async function refresh(table, page) {
   const response = await fetch(`/history.json?page=${page}`, { headers: { Accept: 'application/json' } });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const history = await response.json();
   const rows = table.querySelectorAll('tbody tr[data-archive-id]');
+  let changed = false;
   for (const archive of history.archives) {
     for (const row of rows) {
-      if (row.dataset.archiveId === archive.id) updateRow(row, archive, page);
+      if (row.dataset.archiveId === archive.id && updateRow(row, archive, page)) changed = true;
     }
   }
   table.dataset.pending = history.isPending ? 'true' : 'false';
-  return history.isPending;
+  return changed;
 }
 
 function startPolling(table) {
   const page = Number(table.dataset.page) || 1;
-  let polls = 0;
+  let delayMs = MIN_DELAY_MS;
   let failures = 0;
+  let timer;
+  let inFlight = false;
+
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (table.dataset.pending === 'true' && !document.hidden) timer = setTimeout(tick, delayMs);
+  };
   const tick = async () => {
-    polls += 1;
-    let pending = true;
+    timer = undefined;
+    inFlight = true;
     try {
-      pending = await refresh(table, page);
+      const changed = await refresh(table, page);
       failures = 0;
+      delayMs = changed ? MIN_DELAY_MS : Math.min(delayMs * BACKOFF_FACTOR, MAX_DELAY_MS);
     } catch {
+      // A failed refresh changes nothing on the page: keep trying, at the same gentle pace.
       failures += 1;
+      delayMs = Math.min(delayMs * BACKOFF_FACTOR, MAX_DELAY_MS);
       if (failures === 3) {
         showAlert(
           'Archive statuses could not be refreshed: the app server or the platform is unreachable.',
           'warning',
         );
       }
+    } finally {
+      inFlight = false;
     }
-    if (pending && polls < MAX_POLLS) setTimeout(tick, POLL_INTERVAL_MS);
+    schedule();
   };
-  setTimeout(tick, POLL_INTERVAL_MS);
+
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) {
+      clearTimeout(timer);
+      timer = undefined;
+    } else if (!inFlight && table.dataset.pending === 'true') {
+      // What changed while the tab was hidden is shown at once, not after the backed-off delay.
+      clearTimeout(timer);
+      void tick();
+    }
+  });
+  schedule();
 }
 
 formatTimes(document);
