@@ -183,6 +183,21 @@ export type ArchiveStream =
     };
 
 /**
+ * Post-processing transcription of an archive, as the platform reports it (reference §5.2, §5.3).
+ *
+ * @example
+ * ```ts
+ * const language = archive.transcriptionProperties?.primaryLanguageCode ?? 'not transcribed';
+ * ```
+ */
+export interface ArchiveTranscriptionProperties {
+  /** The language spoken in the archive, in BCP-47 form such as `en-US`. */
+  primaryLanguageCode?: string;
+  /** Whether the transcription comes with a summary. */
+  hasSummary?: boolean;
+}
+
+/**
  * Archive JSON as the platform sends it; unknown properties are kept and ignored.
  *
  * @example
@@ -219,11 +234,19 @@ function stringOr<T>(value: unknown, fallback: T): string | T {
 function numberOr<T>(value: unknown, fallback: T): number | T {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
-function booleanOr(value: unknown, fallback: boolean): boolean {
+function booleanOr<T>(value: unknown, fallback: T): boolean | T {
   return typeof value === 'boolean' ? value : fallback;
 }
 function idOr(value: unknown): string | undefined {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+function transcriptionPropertiesOr(value: unknown): ArchiveTranscriptionProperties | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { primaryLanguageCode, hasSummary } = value as Record<string, unknown>;
+  const properties: ArchiveTranscriptionProperties = {};
+  if (typeof primaryLanguageCode === 'string') properties.primaryLanguageCode = primaryLanguageCode;
+  if (typeof hasSummary === 'boolean') properties.hasSummary = hasSummary;
+  return properties;
 }
 
 /**
@@ -265,8 +288,12 @@ export class Archive {
   readonly hasAudio: boolean;
   /** Whether video was recorded. */
   readonly hasVideo: boolean;
-  /** Composed archives only, e.g. `"640x480"`. */
-  readonly resolution: string | undefined;
+  /**
+   * Composed archives only, e.g. `"640x480"`. The platform is not known to send values outside
+   * {@link Resolution}, but reference §5.3 gives the field only by example, so any other string is
+   * passed through rather than dropped (`string & {}` keeps the known values suggested by editors).
+   */
+  readonly resolution: Resolution | (string & {}) | undefined;
   /** Whether every stream is recorded (`auto`) or only those added through the API (`manual`). */
   readonly streamMode: StreamMode;
   /** Streams currently recorded (`manual` stream mode while started). */
@@ -279,6 +306,19 @@ export class Archive {
   readonly sha256sum: string;
   /** Echoed when set at start. */
   readonly multiArchiveTag: string | undefined;
+  /** Maximum video bitrate in bits per second; echoed when set at start (composed archives only). */
+  readonly maxBitrate: number | undefined;
+  /** Video quantization level (15–40); echoed when set at start instead of `maxBitrate`. */
+  readonly quantizationParameter: number | undefined;
+  /**
+   * `"archive"` in status callback bodies and some replies, absent otherwise. Only `"archive"` has been
+   * seen (reference §5.3, §8); another string is passed through rather than dropped.
+   */
+  readonly event: 'archive' | (string & {}) | undefined;
+  /** Whether the archive is transcribed after recording; absent when the platform does not say. */
+  readonly hasTranscription: boolean | undefined;
+  /** Transcription settings, reported along with `hasTranscription`. */
+  readonly transcriptionProperties: ArchiveTranscriptionProperties | undefined;
   readonly #wire: ArchiveWire;
   readonly #archives: Archives;
 
@@ -310,6 +350,11 @@ export class Archive {
     this.password = stringOr(wire.password, '');
     this.sha256sum = stringOr(wire.sha256sum, '');
     this.multiArchiveTag = stringOr(wire.multiArchiveTag, undefined);
+    this.maxBitrate = numberOr(wire.maxBitrate, undefined);
+    this.quantizationParameter = numberOr(wire.quantizationParameter, undefined);
+    this.event = stringOr(wire.event, undefined);
+    this.hasTranscription = booleanOr(wire.hasTranscription, undefined);
+    this.transcriptionProperties = transcriptionPropertiesOr(wire.transcriptionProperties);
   }
 
   /**

@@ -30,6 +30,7 @@ export type {
   ArchiveListOptions,
   ArchiveStatus,
   ArchiveStream,
+  ArchiveTranscriptionProperties,
   ArchiveWire,
   LayoutType,
   OutputMode,

@@ -1,4 +1,6 @@
 /** Archives: request shapes, mapping of recorded bodies to Archive, validation, and §5.5 error mapping. */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import {
   ArchiveError,
@@ -234,6 +236,157 @@ describe('archives.find', () => {
       contentType: 'application/json',
     });
     await expect(opentok.archives.find('a')).rejects.toThrow(/unknown archive status "pending"/);
+  });
+});
+
+/** Every property of the archive object in reference §5.3; the compiler checks that Archive has each one. */
+const ARCHIVE_FIELDS = [
+  'id',
+  'status',
+  'name',
+  'reason',
+  'sessionId',
+  'partnerId',
+  'projectId',
+  'createdAt',
+  'updatedAt',
+  'size',
+  'duration',
+  'outputMode',
+  'hasAudio',
+  'hasVideo',
+  'resolution',
+  'streamMode',
+  'streams',
+  'url',
+  'password',
+  'sha256sum',
+  'maxBitrate',
+  'quantizationParameter',
+  'multiArchiveTag',
+  'event',
+  'hasTranscription',
+  'transcriptionProperties',
+] as const satisfies ReadonlyArray<keyof Archive>;
+type ArchiveField = (typeof ARCHIVE_FIELDS)[number];
+
+/** What an Archive holds when the platform leaves a property out; unlisted fields are then undefined. */
+const ABSENT: Partial<Record<ArchiveField, unknown>> = {
+  name: null,
+  reason: '',
+  size: 0,
+  duration: 0,
+  outputMode: 'composed',
+  hasAudio: true,
+  hasVideo: true,
+  streamMode: 'auto',
+  streams: [],
+  url: null,
+  password: '',
+  sha256sum: '',
+};
+
+/** The Archive field for a wire object: the property as sent (IDs as strings), or the §5.3 default. */
+function expectedField(field: ArchiveField, wire: Record<string, unknown>): unknown {
+  const twin = field === 'projectId' ? 'partnerId' : field === 'partnerId' ? 'projectId' : undefined;
+  const value = field in wire ? wire[field] : twin === undefined ? undefined : wire[twin];
+  if (value === undefined) return ABSENT[field];
+  return twin === undefined ? value : String(value);
+}
+
+function fieldsOf(source: object): Record<string, unknown> {
+  const values = source as Record<string, unknown>;
+  return Object.fromEntries(ARCHIVE_FIELDS.map((field) => [field, values[field]]));
+}
+
+describe('every §5.3 field of every recorded archive', () => {
+  type Row = [label: string, wire: Record<string, unknown>, read: () => Promise<Archive>];
+  const rows: Row[] = readdirSync(join(__dirname, '..', 'fixtures', 'platform'))
+    .filter((name) => /^archive-.*\.json$/.test(name))
+    .sort()
+    .flatMap((name): Row[] => {
+      const json = JSON.parse(fixture(name)) as { items?: Array<Record<string, unknown>> };
+      const serve = () => platform.respondWith(jsonFixture(name));
+      if (json.items === undefined) {
+        return [[name, json, () => (serve(), opentok.archives.find(ARCHIVE_ID))]];
+      }
+      return json.items.map((item, index): Row => [
+        `${name} items[${index}]`,
+        item,
+        async () => {
+          serve();
+          const archive = (await opentok.archives.all()).items[index];
+          if (archive === undefined) throw new Error(`no item ${index} in the mapped list`);
+          return archive;
+        },
+      ]);
+    });
+  // The newer §5.3 fields appear in no recording: the current object plus what the platform echoes of a
+  // start request with the §5.2 options (maxBitrate and quantizationParameter exclude each other).
+  const current = JSON.parse(fixture('archive-available-current.json')) as Record<string, unknown>;
+  const echoed: Array<[string, Record<string, unknown>]> = [
+    [
+      'current archive with maxBitrate, a tag and transcription',
+      {
+        ...current,
+        resolution: '1080x1920',
+        streamMode: 'manual',
+        streams: [],
+        maxBitrate: 200000,
+        multiArchiveTag: 'second',
+        hasTranscription: true,
+        transcriptionProperties: { primaryLanguageCode: 'en-US', hasSummary: true },
+      },
+    ],
+    [
+      'current archive with quantizationParameter, without transcription',
+      { ...current, quantizationParameter: 25, hasTranscription: false },
+    ],
+  ];
+  for (const [label, wire] of echoed) {
+    rows.push([
+      label,
+      wire,
+      () => {
+        platform.respondWith({ status: 200, body: JSON.stringify(wire), contentType: 'application/json' });
+        return opentok.archives.find(String(wire.id));
+      },
+    ]);
+  }
+
+  it('reads every archive fixture, list items included', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(22 + echoed.length);
+  });
+
+  it.each(rows)('%s', async (_label, wire, read) => {
+    const archive = await read();
+    expect(Object.keys(wire).filter((key) => !(ARCHIVE_FIELDS as readonly string[]).includes(key))).toEqual(
+      [],
+    );
+    expect(Object.keys(archive).sort()).toEqual([...ARCHIVE_FIELDS].sort());
+    const expected = Object.fromEntries(ARCHIVE_FIELDS.map((field) => [field, expectedField(field, wire)]));
+    expect(fieldsOf(archive)).toStrictEqual(expected);
+    expect(JSON.parse(JSON.stringify(archive))).toEqual(wire);
+  });
+
+  it('a value of the wrong type leaves its field undefined instead of mistyping it; toJSON keeps it', async () => {
+    const wire = {
+      ...current,
+      resolution: '320x240',
+      event: 'callback',
+      maxBitrate: '200000',
+      quantizationParameter: null,
+      hasTranscription: 'yes',
+      transcriptionProperties: { primaryLanguageCode: 5, hasSummary: true, extra: 'kept in toJSON' },
+    };
+    platform.respondWith({ status: 200, body: JSON.stringify(wire), contentType: 'application/json' });
+    const archive = await opentok.archives.find(ARCHIVE_ID);
+    expect(archive).toMatchObject({ resolution: '320x240', event: 'callback' });
+    expect(archive.maxBitrate).toBeUndefined();
+    expect(archive.quantizationParameter).toBeUndefined();
+    expect(archive.hasTranscription).toBeUndefined();
+    expect(archive.transcriptionProperties).toStrictEqual({ hasSummary: true });
+    expect(archive.toJSON()).toEqual(wire);
   });
 });
 
