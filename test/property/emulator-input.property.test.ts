@@ -3,6 +3,7 @@
  * oversized signals and uploads, tokens for another session or expired. The emulator answers with a 4xx or a
  * protocol error and stays up for everyone else; no reply carries the API secret.
  */
+import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
@@ -212,6 +213,138 @@ it('media uploads: wrong credentials, IDs, sequence numbers and oversized chunks
       },
     ),
     { numRuns: 40 },
+  );
+});
+
+/** Every route of the emulator, with its path parameters; `:name` is filled in by the property below. */
+const ROUTES: ReadonlyArray<{ method: string; path: string }> = [
+  { method: 'POST', path: '/v2/project/:apiKey/archive' },
+  { method: 'GET', path: '/v2/project/:apiKey/archive' },
+  { method: 'GET', path: '/v2/project/:apiKey/archive/:archiveId' },
+  { method: 'POST', path: '/v2/project/:apiKey/archive/:archiveId/stop' },
+  { method: 'DELETE', path: '/v2/project/:apiKey/archive/:archiveId' },
+  { method: 'PUT', path: '/v2/project/:apiKey/archive/:archiveId/layout' },
+  { method: 'PATCH', path: '/v2/project/:apiKey/archive/:archiveId/streams' },
+  { method: 'POST', path: '/v2/project/:apiKey/session/:sessionId/signal' },
+  { method: 'POST', path: '/v2/project/:apiKey/session/:sessionId/connection/:connectionId/signal' },
+  { method: 'DELETE', path: '/v2/project/:apiKey/session/:sessionId/connection/:connectionId' },
+  { method: 'PUT', path: '/media/:archiveId/:streamId/:seq' },
+  { method: 'GET', path: '/media/:archiveId/:streamId' },
+  { method: 'POST', path: '/media/:archiveId/:streamId/finish' },
+  { method: 'GET', path: '/downloads/:archiveId' },
+];
+
+/** Path segments as a careless or hostile client sends them: NOT percent-encoded by the sender. */
+const rawSegment = fc.oneof(
+  fc.constantFrom(
+    '%',
+    '%Z',
+    '%ZZ',
+    '%E0%A4%A',
+    '%E0%A4',
+    '%C0%AF',
+    '%FF',
+    '%2',
+    '%00',
+    '%%',
+    'ü%',
+    '.',
+    '..',
+    '...',
+    '%2e%2e',
+    '/',
+    '//',
+    'a/b',
+    'a%2Fb',
+    '😀',
+    'é',
+    ';',
+    '?',
+    '',
+  ),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc
+    .array(fc.constantFrom('%', 'E0', 'A4', 'Z', '.', '/', 'a', '😀', '%2', '~'), { maxLength: 8 })
+    .map((parts) => parts.join('')),
+);
+
+/** Node refuses to send bytes outside printable ASCII in a request line, so only those are escaped. */
+function toRequestTarget(raw: string): string {
+  return [...raw].map((ch) => (/^[\x21-\x7e]$/.test(ch) ? ch : encodeURIComponent(ch))).join('');
+}
+
+/** One request sent exactly as written: fetch would normalise dots and re-encode the path first. */
+function rawRequest(
+  method: string,
+  target: string,
+  headers: Record<string, string>,
+  body: Buffer,
+): Promise<{ status: number; contentType: string; text: string }> {
+  const base = new URL(emu.url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: base.hostname,
+        port: base.port,
+        method,
+        path: target,
+        headers: { ...headers, 'content-length': String(body.length) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(5000, () => req.destroy(new Error(`${method} ${target} timed out`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+it('any route with raw, broken or odd path segments answers 2xx or a 4xx JSON error, never 500', async () => {
+  const jwt = await restJwt(emu, { expiresInS: 3600 });
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...ROUTES), fc.nat(), rawSegment, async (route, which, segment) => {
+      const names = route.path.match(/:\w+/g) ?? [];
+      const target = names[which % names.length]!;
+      const valid: Record<string, string> = {
+        ':apiKey': emu.apiKey,
+        ':sessionId': encodeURIComponent(sessionId),
+        ':connectionId': sender.connectionId,
+        ':archiveId': '00000000-0000-0000-0000-000000000000',
+        ':streamId': 'stream',
+        ':seq': '0',
+      };
+      const pathname = route.path.replace(/:\w+/g, (name) =>
+        name === target ? toRequestTarget(segment) : (valid[name] ?? 'x'),
+      );
+      const isMedia = pathname.startsWith('/media/');
+      const res = await rawRequest(
+        route.method,
+        `${new URL(emu.url).pathname}${pathname}`,
+        {
+          'x-opentok-auth': jwt,
+          'x-connection-id': sender.connectionId,
+          'x-upload-key': 'guess',
+          'content-type': isMedia && route.method === 'PUT' ? 'video/webm' : 'application/json',
+        },
+        Buffer.from(route.method === 'GET' || route.method === 'DELETE' ? '' : '{}'),
+      );
+      expectClient(res.status, res.text);
+      if (res.status >= 400) {
+        expect(res.contentType).toMatch(/^application\/json/);
+        expect(JSON.parse(res.text)).toMatchObject({ message: expect.any(String) });
+      }
+    }),
+    { numRuns: 200 },
   );
 });
 

@@ -2,7 +2,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { requireProjectAuth, type RestAuthOptions } from '../auth/rest-auth';
-import { PlatformError } from '../errors';
+import { PlatformError, badRequest } from '../errors';
 import type { ArchiveHandlers } from './archive-routes';
 import type { MediaHandlers } from './media-routes';
 import type { SessionControlHandlers } from './session-control-routes';
@@ -22,10 +22,22 @@ function isParserError(error: unknown): error is { status: number; type: string 
   return typeof error === 'object' && error !== null && 'status' in error && 'type' in error;
 }
 
+/** Express throws a URIError with status 400 (and no `type`) when a path parameter is not valid %-encoded UTF-8. */
+function isUndecodablePathError(error: unknown): boolean {
+  return error instanceof URIError && 'status' in error && error.status === 400;
+}
+
 function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     if (error instanceof PlatformError) {
       res.status(error.status).json(error.body);
+      return;
+    }
+    if (isUndecodablePathError(error)) {
+      const refusal = badRequest(
+        'Invalid request. The path is not valid percent-encoded UTF-8: encode each ID in it with encodeURIComponent.',
+      );
+      res.status(refusal.status).json(refusal.body);
       return;
     }
     if (isParserError(error) && error.status >= 400 && error.status < 500) {

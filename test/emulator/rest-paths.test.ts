@@ -1,0 +1,93 @@
+/** REST paths as clients really send them: broken percent-escapes, paths outside the emulator's base path. */
+import { request as httpRequest } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { startEmulatorServer, type RunningEmulatorServer } from '../../src/emulator/server';
+import { restJwt } from './support/platform-client';
+
+/** Log lines at level error (50) or above, as JSON objects. */
+const errorLines: Array<Record<string, unknown>> = [];
+const logSink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      if (typeof entry.level === 'number' && entry.level >= 50) errorLines.push(entry);
+    }
+    done();
+  },
+});
+
+let server: RunningEmulatorServer;
+let dataDir: string;
+let jwt: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'emulator-paths-'));
+  server = await startEmulatorServer({ dataDir, port: 0, logger: pino({ level: 'info' }, logSink) });
+  jwt = await restJwt({
+    url: server.url,
+    apiKey: server.emulator.apiKey,
+    apiSecret: server.emulator.apiSecret,
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Sends the request target exactly as written (fetch would re-encode it). */
+function send(
+  method: string,
+  target: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; contentType: string; text: string }> {
+  const base = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: base.hostname, port: base.port, method, path: target, headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      },
+    );
+    req.setTimeout(5000, () => req.destroy(new Error(`${method} ${target} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('a path parameter that is not valid percent-encoded UTF-8', () => {
+  it.each([
+    ['GET', '/emulator/downloads/%E0%A4%A?expires=1&signature=x'],
+    ['GET', '/emulator/v2/project/%E0%A4%A/archive'],
+    ['GET', '/emulator/v2/project/{key}/archive/%E0%A4%A'],
+    ['DELETE', '/emulator/v2/project/{key}/archive/%E0%A4%A'],
+    ['PUT', '/emulator/media/%ZZ/b/1'],
+    ['GET', '/emulator/media/a/%'],
+    ['POST', '/emulator/v2/project/{key}/session/%E0%A4%A/signal'],
+    ['DELETE', '/emulator/v2/project/{key}/session/s/connection/%C0%AF'],
+  ])('%s %s answers 400 with the platform error body and logs no error', async (method, target) => {
+    errorLines.length = 0;
+    const res = await send(method, target.replace('{key}', server.emulator.apiKey), {
+      'x-opentok-auth': jwt,
+    });
+    expect(res.status).toBe(400);
+    expect(res.contentType).toMatch(/^application\/json/);
+    expect(JSON.parse(res.text)).toEqual({
+      code: -1,
+      message: expect.stringMatching(/^Invalid request\. The path is not valid percent-encoded UTF-8/),
+    });
+    expect(errorLines).toEqual([]);
+  });
+});
