@@ -5,6 +5,7 @@ import path from 'node:path';
 import express from 'express';
 import pino, { type Logger } from 'pino';
 import { createEmulator, type Emulator, type EmulatorOptions } from './index';
+import { answerNotFound } from './rest/emulator-router';
 
 export interface StartEmulatorServerOptions extends Omit<EmulatorOptions, 'logger'> {
   host?: string;
@@ -34,6 +35,8 @@ export async function startEmulatorServer(
   const app = express();
   app.disable('x-powered-by');
   app.use(emulator.basePath, emulator.router);
+  // Outside the base path too, a client gets the platform's JSON rather than Express's HTML page.
+  app.use(answerNotFound);
   const server = createServer(app);
   emulator.attach(server);
   await new Promise<void>((resolve, reject) => {

@@ -91,3 +91,19 @@ describe('a path parameter that is not valid percent-encoded UTF-8', () => {
     expect(errorLines).toEqual([]);
   });
 });
+
+describe('the standalone server outside its base path', () => {
+  it.each([
+    ['GET', '/'],
+    ['GET', '/favicon.ico'],
+    ['GET', '/emulatorx/v2/project/1/archive'],
+    ['POST', '/v2'],
+    ['DELETE', '/some/where/else'],
+    ['GET', '/%E0%A4%A'],
+  ])('%s %s answers the platform 404 JSON', async (method, target) => {
+    const res = await send(method, target, { 'x-opentok-auth': jwt });
+    expect(res.status).toBe(404);
+    expect(res.contentType).toMatch(/^application\/json/);
+    expect(JSON.parse(res.text)).toEqual({ code: -1, message: expect.stringMatching(/^Not found/) });
+  });
+});

@@ -53,6 +53,11 @@ function createErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
+/** The platform's 404 for a path no route serves. */
+export const answerNotFound: RequestHandler = (_req, res) => {
+  res.status(404).json({ code: -1, message: 'Not found. No such endpoint on the emulator.' });
+};
+
 export function createEmulatorRouter(deps: RouterDeps): express.Router {
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '64kb' });
@@ -83,9 +88,7 @@ export function createEmulatorRouter(deps: RouterDeps): express.Router {
   router.post('/media/:archiveId/:streamId/finish', media.authenticate, json, media.finish);
   router.get('/downloads/:archiveId', media.download);
 
-  router.use((_req, res) => {
-    res.status(404).json({ code: -1, message: 'Not found. No such endpoint on the emulator.' });
-  });
+  router.use(answerNotFound);
   router.use(createErrorHandler(deps.logger));
   return router;
 }
