@@ -108,6 +108,15 @@ describe('start', () => {
     expect(res.body).toMatchObject({ message: expect.stringMatching(/^Invalid request/) });
   });
 
+  it('answers 413 naming the limit for a body over 1 MiB', async () => {
+    const res = await rest(emu, 'POST', archivePath(emu), { body: { name: 'x'.repeat(1024 * 1024) } });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({
+      code: -1,
+      message: "Payload too large. The body exceeds the emulator's limit of 1048576 bytes.",
+    });
+  });
+
   it('answers 404 for an unknown session', async () => {
     const res = await rest(emu, 'POST', archivePath(emu), { body: { sessionId: '1_MX4xfn5-fg' } });
     expect(res.status).toBe(404);

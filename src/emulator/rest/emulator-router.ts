@@ -2,7 +2,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { requireProjectAuth, type RestAuthOptions } from '../auth/rest-auth';
-import { PlatformError, badRequest } from '../errors';
+import { PlatformError, badRequest, tooLarge } from '../errors';
 import type { ArchiveHandlers } from './archive-routes';
 import type { MediaHandlers } from './media-routes';
 import type { SessionControlHandlers } from './session-control-routes';
@@ -17,9 +17,29 @@ export interface RouterDeps {
   logger: Logger;
 }
 
-/** Errors thrown by express's body parsers carry `status` and `type`. */
-function isParserError(error: unknown): error is { status: number; type: string } {
+/** Errors thrown by express's body parsers carry `status` and `type`; a body over the limit also has `limit`. */
+interface ParserError {
+  status: number;
+  type: string;
+  limit?: unknown;
+}
+
+function isParserError(error: unknown): error is ParserError {
   return typeof error === 'object' && error !== null && 'status' in error && 'type' in error;
+}
+
+/** The raw parser for media chunks, whose 413 names the chunk limit rather than a body limit. */
+function createChunkParser(maxChunkBytes: number): RequestHandler {
+  const raw = express.raw({ type: () => true, limit: maxChunkBytes });
+  return (req, res, next) => {
+    raw(req, res, (error?: unknown) => {
+      if (isParserError(error) && error.status === 413) {
+        next(tooLarge(`Payload too large. A media chunk holds at most ${maxChunkBytes} bytes.`));
+        return;
+      }
+      next(error);
+    });
+  };
 }
 
 /** Express throws a URIError with status 400 (and no `type`) when a path parameter is not valid %-encoded UTF-8. */
@@ -43,7 +63,7 @@ function createErrorHandler(logger: Logger): ErrorRequestHandler {
     if (isParserError(error) && error.status >= 400 && error.status < 500) {
       const message =
         error.status === 413
-          ? "Payload too large. The body exceeds the emulator's limit."
+          ? `Payload too large. The body exceeds the emulator's limit${typeof error.limit === 'number' ? ` of ${error.limit} bytes` : ''}.`
           : 'Invalid request. The body could not be parsed.';
       res.status(error.status).json({ code: -1, message });
       return;
@@ -63,7 +83,7 @@ export function createEmulatorRouter(deps: RouterDeps): express.Router {
   const form = express.urlencoded({ extended: false, limit: '64kb' });
   const json = express.json({ limit: '1mb' });
   // Chunks are opaque bytes whatever Content-Type the browser puts on them.
-  const raw = express.raw({ type: () => true, limit: deps.maxChunkBytes });
+  const raw = createChunkParser(deps.maxChunkBytes);
   const auth = requireProjectAuth(deps.auth);
   const { archives, media, sessionControl } = deps;
 
