@@ -24,6 +24,8 @@ export interface AppConfig {
   readonly hostPassword?: string;
   /** Local mode only: what the in-process emulator uses. */
   readonly emulator: Readonly<{ apiKey?: string; apiSecret?: string; dataDir: string }>;
+  /** ICE_SERVERS, local mode only: the STUN/TURN servers the emulator hands every browser; [] on one machine */
+  readonly iceServers: readonly IceServerSetting[];
 }
 
 /** A configuration that cannot start the app; the message is one line that says what to set. */
@@ -54,6 +56,7 @@ const envSchema = z.object({
   EMULATOR_API_KEY: optionalText,
   EMULATOR_API_SECRET: optionalText,
   DATA_DIR: optionalText,
+  ICE_SERVERS: optionalText,
 });
 type Env = z.infer<typeof envSchema>;
 
@@ -88,6 +91,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     port: readPort(vars.PORT),
     logLevel: readLogLevel(vars.LOG_LEVEL),
     hostPassword: vars.HOST_PASSWORD,
+    iceServers: readIceServers(vars.ICE_SERVERS),
     emulator: Object.freeze({
       apiKey: vars.EMULATOR_API_KEY,
       apiSecret: vars.EMULATOR_API_SECRET,
@@ -209,4 +213,46 @@ function readLogLevel(value: string | undefined): LogLevel {
   if (!level)
     throw new ConfigError({ message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${value}")` });
   return level;
+}
+
+// Browsers' RTCPeerConnection throws on any other scheme, and on a TURN server without username and credential:
+// one bad entry would stop every call, so it is refused at start instead.
+const ICE_URL = /^(stuns?|turns?):\S+$/i;
+const ICE_URLS_HINT = 'urls must be a stun:, stuns:, turn: or turns: URL, or a non-empty array of them';
+const iceUrl = z.string().regex(ICE_URL, { error: ICE_URLS_HINT });
+const iceServerSchema = z
+  .strictObject({
+    urls: z.union([iceUrl, z.array(iceUrl).min(1, { error: ICE_URLS_HINT })], { error: ICE_URLS_HINT }),
+    username: z.string().optional(),
+    credential: z.string().optional(),
+  })
+  .refine(
+    (server) =>
+      [server.urls].flat().every((url) => !/^turns?:/i.test(url)) ||
+      (server.username !== undefined && server.credential !== undefined),
+    { error: 'a turn: or turns: server needs a username and a credential' },
+  );
+
+/** One entry of RTCConfiguration.iceServers. */
+export type IceServerSetting = z.infer<typeof iceServerSchema>;
+
+function readIceServers(value: string | undefined): readonly IceServerSetting[] {
+  if (value === undefined) return [];
+  const hint = 'ICE_SERVERS must be a JSON array of ICE servers such as [{"urls":"stun:192.168.1.10:3478"}]';
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    // No cause: JSON.parse quotes the input in its message, and a TURN credential must not reach a log.
+    throw new ConfigError({ message: `${hint}; it is not valid JSON` });
+  }
+  const parsed = z.array(iceServerSchema).safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length
+      ? ` (at ICE_SERVERS${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')})`
+      : '';
+    throw new ConfigError({ message: `${hint}; ${issue?.message ?? 'it is not one'}${where}` });
+  }
+  return Object.freeze(parsed.data.map((server) => Object.freeze(server)));
 }

@@ -27,6 +27,7 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
           dataDir: config.emulator.dataDir,
           apiKey: config.emulator.apiKey,
           apiSecret: config.emulator.apiSecret,
+          iceServers: config.iceServers,
           logger,
           basePath: EMULATOR_BASE_PATH,
         })
@@ -128,6 +129,10 @@ async function main(): Promise<void> {
     logger.info(
       'Local mode: the built-in platform emulator stands in for the video platform. To use a real project, set ' +
         'API_KEY + API_SECRET (OpenTok) or VONAGE_APPLICATION_ID + VONAGE_PRIVATE_KEY_PATH (Vonage) in .env and restart.',
+    );
+  } else if (config.iceServers.length > 0) {
+    logger.warn(
+      'ICE_SERVERS is ignored outside local mode: OpenTok.js takes its ICE servers from the platform.',
     );
   }
   const shutdown = (signal: string) => {

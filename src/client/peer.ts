@@ -12,6 +12,8 @@ export type PeerState = RTCPeerConnectionState;
 
 export interface PeerOptions {
   iceServers: RTCIceServer[];
+  /** iceConfig.transportPolicy: 'relay' keeps media on the TURN servers */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** relays one negotiation message to the other side */
   send: (kind: RtcKind, payload: unknown) => void;
   onState?: (state: PeerState) => void;
@@ -49,7 +51,10 @@ abstract class PeerLink {
 
   constructor(options: PeerOptions) {
     this.options = options;
-    this.pc = new RTCPeerConnection({ iceServers: options.iceServers });
+    this.pc = new RTCPeerConnection({
+      iceServers: options.iceServers,
+      iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+    });
     this.pc.onicecandidate = (event) => {
       if (event.candidate) options.send('candidate', event.candidate.toJSON());
     };

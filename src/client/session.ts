@@ -301,7 +301,7 @@ export class Session extends EventEmitter<SessionEvents> {
     subscriber.attachPeer(
       (handlers) =>
         new SubscriberPeer({
-          iceServers: this.#iceServersToUse(),
+          ...this.#peerConfiguration(),
           send: (kind, payload) =>
             channel.send({ type: 'rtc', to: publisherConnectionId, streamId: known.streamId, kind, payload }),
           onStream: handlers.onStream,
@@ -556,7 +556,7 @@ export class Session extends EventEmitter<SessionEvents> {
         const channel = this.#channel;
         if (!media || !channel) return;
         const peer = new PublisherPeer({
-          iceServers: this.#iceServersToUse(),
+          ...this.#peerConfiguration(),
           media,
           send: (kind, payload) =>
             channel.send({ type: 'rtc', to: message.from, streamId: message.streamId, kind, payload }),
@@ -796,9 +796,13 @@ export class Session extends EventEmitter<SessionEvents> {
     this.emit(type, createEvent(type, this, {}));
   }
 
-  #iceServersToUse(): RTCIceServer[] {
+  /** The emulator's ICE servers (ICE_SERVERS) plus the page's iceConfig, as OpenTok.js combines them. */
+  #peerConfiguration(): { iceServers: RTCIceServer[]; iceTransportPolicy: RTCIceTransportPolicy } {
     const custom = this.#iceConfig?.customServers ?? [];
-    return this.#iceConfig?.includeServers === 'custom' ? custom : [...this.#iceServers, ...custom];
+    return {
+      iceServers: this.#iceConfig?.includeServers === 'custom' ? custom : [...this.#iceServers, ...custom],
+      iceTransportPolicy: this.#iceConfig?.transportPolicy === 'relay' ? 'relay' : 'all',
+    };
   }
 
   #realtimeUrl(): string {

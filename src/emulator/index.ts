@@ -8,6 +8,7 @@ import { describeSecretSource, loadCredentials } from './credentials';
 import { resolveLimits, type EmulatorLimits } from './limits';
 import { createMediaFiles } from './media/media-files';
 import { createUploads } from './media/uploads';
+import type { IceServer } from './realtime/protocol';
 import { createRealtimeServer } from './realtime/realtime-server';
 import { createSessionHub } from './realtime/session-hub';
 import { createArchiveHandlers } from './rest/archive-routes';
@@ -19,6 +20,7 @@ import { openStateStore } from './storage/state-store';
 
 export { LOCAL_API_KEY } from './credentials';
 export type { EmulatorLimits } from './limits';
+export type { IceServer } from './realtime/protocol';
 export { DEFAULT_LIMITS } from './limits';
 
 export interface EmulatorOptions {
@@ -34,6 +36,8 @@ export interface EmulatorOptions {
   /** epoch ms; a test seam */
   clock?: () => number;
   limits?: Partial<EmulatorLimits>;
+  /** ICE_SERVERS: STUN/TURN servers every client uses for its peer connections; default none (one machine) */
+  iceServers?: readonly IceServer[];
 }
 
 export interface Emulator {
@@ -68,6 +72,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
   const hub = createSessionHub({
     clock,
     reconnectGraceMs: limits.reconnectGraceMs,
+    iceServers: options.iceServers,
     listener: {
       currentArchive: (sessionId) => requireLifecycle().currentArchive(sessionId),
       onConnectionCreated: (sessionId, connectionId) =>

@@ -128,6 +128,54 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('PRIVATE KEY-----');
   });
 
+  it('reads ICE_SERVERS as a JSON array of ICE servers, none when unset', () => {
+    expect(loadConfig({}).iceServers).toEqual([]);
+    expect(loadConfig({ ICE_SERVERS: ' ' }).iceServers).toEqual([]);
+    const servers = [
+      { urls: 'stun:192.168.1.10:3478' },
+      {
+        urls: ['turn:192.168.1.10:3478?transport=udp', 'turns:lan.example:5349'],
+        username: 'u',
+        credential: 'c',
+      },
+    ];
+    const config = loadConfig({ ICE_SERVERS: JSON.stringify(servers) });
+    expect(config.iceServers).toEqual(servers);
+    expect(Object.isFrozen(config.iceServers)).toBe(true);
+  });
+
+  const badIceServers: Array<[string, string, RegExp]> = [
+    ['text that is not JSON', 'stun:192.168.1.10:3478', /not valid JSON/],
+    ['one object instead of an array', '{"urls":"stun:192.168.1.10"}', /expected array/],
+    ['an http URL', '[{"urls":"http://192.168.1.10"}]', /urls must be a stun:.*ICE_SERVERS\[0\]\.urls/],
+    ['an empty urls array', '[{"urls":[]}]', /urls must be/],
+    ['a missing urls', '[{"url":"stun:192.168.1.10"}]', /urls must be/],
+    [
+      'a TURN server without a credential',
+      '[{"urls":"turn:h:3478","username":"u"}]',
+      /needs a username and a credential/,
+    ],
+    ['an unknown field', '[{"urls":"stun:h","password":"x"}]', /password/],
+  ];
+
+  it.each(badIceServers)(
+    'refuses ICE_SERVERS with %s in one line that shows the expected shape',
+    (_case, value, pattern) => {
+      const error = configError({ ICE_SERVERS: value });
+      expect(error.message).toMatch(/^ICE_SERVERS must be a JSON array .*\[\{"urls":"stun:/);
+      expect(error.message).toMatch(pattern);
+      expect(error.message).not.toContain('\n');
+    },
+  );
+
+  it('never puts a TURN credential from a malformed ICE_SERVERS in the message', () => {
+    const error = configError({
+      ICE_SERVERS: '[{"urls":"turn:h","username":"u","credential":"hunter2-secret",}]',
+    });
+    expect(error.message).not.toContain('hunter2-secret');
+    expect(error.cause).toBeUndefined();
+  });
+
   it('never puts the inline private key in the message', () => {
     const error = configError({ VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: pem });
     expect(error.message).not.toContain(pem.split('\n')[1]);

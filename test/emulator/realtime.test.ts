@@ -137,6 +137,39 @@ describe('connect', () => {
   });
 });
 
+describe('ICE servers', () => {
+  it('hands every client the configured ICE servers on connect and on resume', async () => {
+    const iceServers = [
+      { urls: 'stun:192.168.1.10:3478' },
+      { urls: ['turn:192.168.1.10:3478'], username: 'lan', credential: 'pass' },
+    ];
+    const lan = await startTestEmulator({ iceServers });
+    try {
+      const url = realtimeUrlOf(lan.url);
+      const sessionId = await createSession(lan);
+      const token = await jwtClientToken(lan, sessionId);
+      const first = await FakeBrowser.join(url, { apiKey: lan.apiKey, sessionId, token });
+      const second = await FakeBrowser.join(url, { apiKey: lan.apiKey, sessionId, token });
+      browsers.push(second);
+      expect(first.connected?.iceServers).toEqual(iceServers);
+      expect(second.connected?.iceServers).toEqual(iceServers);
+      await first.cut();
+      const back = await FakeBrowser.join(url, {
+        apiKey: lan.apiKey,
+        sessionId,
+        token,
+        resumeConnectionId: first.connectionId,
+        resumeKey: first.uploadKey,
+      });
+      browsers.push(back);
+      expect(back.connected).toMatchObject({ resumed: true, iceServers });
+    } finally {
+      await Promise.all(browsers.splice(0).map((b) => b.leave()));
+      await lan.close();
+    }
+  });
+});
+
 describe('session events', () => {
   it('tells every client, in order, about connections and streams created and destroyed', async () => {
     const sessionId = await createSession(emu);

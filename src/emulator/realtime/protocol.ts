@@ -136,6 +136,13 @@ export interface AckMessage {
   error?: { code: number; name: string; message: string };
 }
 
+/** One entry of RTCConfiguration.iceServers, as browsers take it. */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
 export interface ConnectedMessage {
   type: 'connected';
   connection: ConnectionInfo;
@@ -147,8 +154,8 @@ export interface ConnectedMessage {
   archive: ArchiveInfo | null;
   /** secret for the HTTP media upload of this connection (see below) */
   uploadKey: string;
-  /** ICE servers the emulator suggests; [] on one machine */
-  iceServers: Array<{ urls: string | string[]; username?: string; credential?: string }>;
+  /** ICE servers the emulator suggests: [] on one machine, ICE_SERVERS (e.g. a STUN server) on a LAN */
+  iceServers: IceServer[];
   /** Added: true when `resumeConnectionId` was honoured: same connection, others saw no leave or join */
   resumed?: boolean;
   /** Added: on a resume, this connection's own streams, still published (empty otherwise) */

@@ -11,6 +11,7 @@ import {
   type ConnectedMessage,
   type ConnectionDestroyedEvent,
   type ConnectionInfo,
+  type IceServer,
   type PublishMessage,
   type Role,
   type RtcMessage,
@@ -138,8 +139,11 @@ export function createSessionHub(options: {
   clock: () => number;
   reconnectGraceMs: number;
   listener: PresenceListener;
+  /** sent to every client in `connected`; none are needed on one machine */
+  iceServers?: readonly IceServer[];
 }): SessionHub {
   const { clock, listener } = options;
+  const iceServers = options.iceServers ?? [];
   const connections = new Map<string, HubConnection>();
   const bySession = new Map<string, Set<string>>();
   const streams = new Map<string, StreamInfo>();
@@ -260,7 +264,7 @@ export function createSessionHub(options: {
     streams: sessionStreams(c.sessionId).filter((s) => s.connectionId !== c.info.connectionId),
     archive: listener.currentArchive(c.sessionId),
     uploadKey: c.uploadKey,
-    iceServers: [],
+    iceServers: iceServers.map((server) => ({ ...server })),
     resumed,
     ownStreams: resumed
       ? sessionStreams(c.sessionId).filter((s) => s.connectionId === c.info.connectionId)
