@@ -17,6 +17,7 @@ import {
   type TokenFields,
 } from './tokens';
 import {
+  codePointLength,
   hasLoneSurrogate,
   requireNonEmptyString,
   requireOneOf,
@@ -354,10 +355,16 @@ export class OpenTok {
     const role = requireOneOf('role', options.role, ROLES, 'publisher');
     const tokenType = requireOneOf('tokenType', options.tokenType, TOKEN_TYPES, 'JWT');
     const connectionData = requireOptionalString('data', options.data);
+    // The limit counts characters (code points), as Ruby SDK 2.2.0 does with `data.length < 1000` and as its
+    // docs say (reference §4.1); opentok-node and Java compare a UTF-16 `length`, which counts an emoji twice.
+    // A string is never shorter in code units than in code points, so short data skips the count.
     if (connectionData !== undefined && connectionData.length >= MAX_DATA_CHARS) {
-      throw new ArgumentError({
-        message: `data must be fewer than ${MAX_DATA_CHARS} characters (got ${connectionData.length})`,
-      });
+      const characters = codePointLength(connectionData);
+      if (characters >= MAX_DATA_CHARS) {
+        throw new ArgumentError({
+          message: `data must be fewer than ${MAX_DATA_CHARS} characters (got ${characters} characters)`,
+        });
+      }
     }
     if (connectionData !== undefined && hasLoneSurrogate(connectionData)) {
       throw new ArgumentError({ message: 'data must be valid Unicode text (it contains a lone surrogate)' });

@@ -42,7 +42,10 @@ export interface TokenOptions {
   role?: Role;
   /** Expiry in epoch **seconds** (or a Date): in the future and at most 30 days ahead. Default: 24 h. */
   expireTime?: number | Date;
-  /** Connection metadata shown to other clients as `connection.data`; fewer than 1000 characters. */
+  /**
+   * Connection metadata shown to other clients as `connection.data`; fewer than 1000 characters
+   * (Unicode code points: an emoji counts as one).
+   */
   data?: string;
   /** Layout classes of this client's streams in composed archives (space-separated or an array). */
   initialLayoutClassList?: string | readonly string[];

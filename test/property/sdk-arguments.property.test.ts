@@ -134,6 +134,28 @@ it('generateToken returns a token or throws ArgumentError, for any session ID an
   );
 });
 
+it('data is accepted exactly when it has fewer than 1000 characters (code points), astral ones included', () => {
+  // Around the limit: a run of one character (one or two UTF-16 units) and a mixed tail; then any Unicode text.
+  const character = fc.constantFrom('a', ' ', 'é', '中', '\u{1F600}', '\u{1D11E}');
+  const nearLimit = fc
+    .tuple(character, fc.integer({ min: 980, max: 1000 }), fc.array(character, { maxLength: 30 }))
+    .map(([filler, count, tail]) => filler.repeat(count) + tail.join(''));
+  const anyText = fc.string({ unit: 'binary', maxLength: 1100 });
+  fc.assert(
+    fc.property(fc.oneof(nearLimit, anyText), (data) => {
+      const characters = [...data].length;
+      if (characters < 1000) {
+        expect(typeof opentok.generateToken(sessionId, { data })).toBe('string');
+      } else {
+        expect(() => opentok.generateToken(sessionId, { data })).toThrow(
+          `data must be fewer than 1000 characters (got ${characters} characters)`,
+        );
+      }
+    }),
+    RUNS,
+  );
+});
+
 it('createSession resolves or rejects with an SDK error', async () => {
   await fc.assert(
     fc.asyncProperty(options, async (input) => {

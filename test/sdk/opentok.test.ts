@@ -148,6 +148,44 @@ describe('generateToken validation (before anything is signed)', () => {
     ).toMatch(/^eyJ/);
   });
 
+  describe('data limit: fewer than 1000 characters, counted in code points as Ruby SDK 2.2.0 counts them', () => {
+    const EMOJI = '\u{1F600}'; // one character, two UTF-16 units
+    const accepted: Array<[string, string]> = [
+      ['999 ASCII characters', 'x'.repeat(999)],
+      ['600 emoji (1200 UTF-16 units)', EMOJI.repeat(600)],
+      ['999 emoji (1998 UTF-16 units)', EMOJI.repeat(999)],
+      ['998 ASCII and one emoji (999 characters, 1000 UTF-16 units)', `${'x'.repeat(998)}${EMOJI}`],
+    ];
+    it.each(accepted)(
+      'accepts %s and carries the data unchanged in a JWT and a T1 token',
+      async (_label, data) => {
+        const opentok = project();
+        const jwt = opentok.generateToken(SESSION_ID, { data });
+        const { payload } = await jwtVerify(jwt, new TextEncoder().encode(API_SECRET));
+        expect(payload.connection_data).toBe(data);
+        const t1 = opentok.generateToken(SESSION_ID, { data, tokenType: 'T1' });
+        const signed = Buffer.from(t1.slice('T1=='.length), 'base64').toString('utf8');
+        expect(new URLSearchParams(signed.slice(signed.indexOf(':') + 1)).get('connection_data')).toBe(data);
+      },
+    );
+
+    const rejected: Array<[string, string, number]> = [
+      ['1000 ASCII characters', 'x'.repeat(1000), 1000],
+      ['1000 emoji', EMOJI.repeat(1000), 1000],
+      ['999 ASCII characters and one emoji', `${'x'.repeat(999)}${EMOJI}`, 1000],
+      ['1200 emoji', EMOJI.repeat(1200), 1200],
+    ];
+    it.each(rejected)('rejects %s, counting characters in the message', (_label, data, characters) => {
+      for (const tokenType of ['JWT', 'T1'] as const) {
+        expect(() => project().generateToken(SESSION_ID, { data, tokenType })).toThrow(
+          new ArgumentError({
+            message: `data must be fewer than 1000 characters (got ${characters} characters)`,
+          }),
+        );
+      }
+    });
+  });
+
   it('asking a Vonage application for a T1 token is an ArgumentError', () => {
     expect(() => application().generateToken(SESSION_ID, { tokenType: 'T1' })).toThrow(
       /tokenType 'T1' is only available for OpenTok projects/,
