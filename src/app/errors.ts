@@ -35,9 +35,15 @@ export function describeFailure(err: unknown): HttpFailure {
   if (err instanceof HttpError)
     return { status: err.status, message: err.message, title: titleFor(err.status) };
   if (err instanceof ArgumentError) return { status: 400, message: err.message, title: 'Invalid request' };
+  // Routes word the refusals they expect (archiving/platform-refusals.ts); the SDK's own message is for
+  // developers and goes to the log only.
   if (err instanceof ArchiveError) {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 400;
-    return { status, message: err.message, title: titleFor(status) };
+    return {
+      status,
+      message: 'The video platform refused this request. Reload the page and try again.',
+      title: titleFor(status),
+    };
   }
   if (err instanceof AuthenticationError) {
     return {
@@ -92,9 +98,20 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const failure = describeFailure(err);
+    // The platform's reply behind the answer, in the SDK's words (which name what to check) for developers.
+    const platformError = findPlatformError(err);
+    const platform = platformError && platformError !== err ? { platform: summarize(platformError) } : {};
     if (failure.status >= 500) {
       // Only name, message and status: SDK errors may carry platform bodies we need not copy into logs.
-      logger.error({ err: summarize(err), method: req.method, url: req.originalUrl }, 'request failed');
+      logger.error(
+        { err: summarize(err), ...platform, method: req.method, url: req.originalUrl },
+        'request failed',
+      );
+    } else if (platformError) {
+      logger.warn(
+        { err: summarize(platformError), method: req.method, url: req.originalUrl },
+        'the platform refused the request',
+      );
     }
     res.status(failure.status);
     if (failure.status === 401) res.set('WWW-Authenticate', 'Basic realm="Archiving host", charset="UTF-8"');
@@ -167,6 +184,12 @@ function readRequestError(err: unknown): HttpFailure | undefined {
         ? 'The request body uses a charset or content encoding the app does not read: send UTF-8 JSON or a form.'
         : 'The request body could not be read: send JSON or a form.';
   return { status, message, title: titleFor(status) };
+}
+
+/** The SDK error that carries a platform reply: the error itself, or the cause a route translated. */
+function findPlatformError(err: unknown): OpenTokError | undefined {
+  const candidate = err instanceof HttpError ? err.cause : err;
+  return candidate instanceof OpenTokError && candidate.status !== undefined ? candidate : undefined;
 }
 
 function summarize(err: unknown): { name: string; message: string; status?: number } {

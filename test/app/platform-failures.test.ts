@@ -12,6 +12,16 @@ import {
 import { browse, createHarness, type Harness } from './helpers/app-harness';
 
 const ARCHIVE_ID = 'b40ef09b-3811-4726-b508-e41a0f96c68f';
+
+/** The sentence of an HTML error page. */
+function readErrorMessage(html: string): string {
+  const match = /<p id="error-message" class="lead">([^<]*)<\/p>/.exec(html);
+  if (!match?.[1]) throw new Error('not an error page');
+  return match[1]
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}
 const ARCHIVE_PATH = `/v2/project/${FAKE_API_KEY}/archive`;
 
 describe('platform failures', () => {
@@ -32,6 +42,22 @@ describe('platform failures', () => {
     const everything = harness.logs.join('');
     expect(everything).not.toContain(FAKE_API_SECRET);
   });
+
+  /** The SDK's developer wording that must stay out of what the user sees. */
+  const expectNoDeveloperWords = (text: string) => {
+    expect(text).not.toMatch(
+      /Platform message|archives\.all\(\)|Cannot (stop|get|delete|start|list) archive/,
+    );
+  };
+  const warnings = () =>
+    harness.logs.map((line) => JSON.parse(line) as { level: number; msg: string; err?: { message: string } });
+  /** A warn-level line (pino level 40) carries the SDK's message, platform message included. */
+  const expectWarned = (detail: RegExp) => {
+    const refused = warnings().filter(
+      (line) => line.level === 40 && line.msg === 'the platform refused the request',
+    );
+    expect(refused.map((line) => line.err?.message)).toContainEqual(expect.stringMatching(detail));
+  };
 
   const onSessionCreate = (reply: Parameters<FakePlatform['respond']>[0]) =>
     platform.respond((req) => (req.url === '/session/create' ? reply(req) : undefined));
@@ -136,11 +162,13 @@ describe('platform failures', () => {
       expect(res.body.error.message).toMatch(/already being recorded/);
     });
 
-    it('start, 404: the session does not exist', async () => {
+    it('start, 404: the session is gone, and restarting the app makes a new one', async () => {
       onArchive('POST', '', jsonReply(404, { message: 'Not found' }));
       const res = await post('/start');
       expect(res.status).toBe(404);
-      expect(res.body.error.message).toMatch(/session does not exist/);
+      expect(res.body.error.message).toMatch(/no longer knows this demo’s session.*Restart the app/);
+      expectNoDeveloperWords(res.text);
+      expectWarned(/Cannot start archive \(404\): the session does not exist.*Platform message: "Not found"/);
     });
 
     it('start, 403 and 500 are the platform’s failures (502)', async () => {
@@ -150,29 +178,55 @@ describe('platform failures', () => {
       expect((await post('/start')).status).toBe(502);
     });
 
-    it('stop, 404 and 409 reach the user as 404 and 409 with the reason', async () => {
-      onArchive('POST', `/${ARCHIVE_ID}/stop`, jsonReply(404, { message: 'Not found' }));
-      const missing = await post(`/stop/${ARCHIVE_ID}`);
-      expect(missing.status).toBe(404);
-      expect(missing.body.error.message).toMatch(/no archive has this ID/);
-      onArchive('POST', `/${ARCHIVE_ID}/stop`, jsonReply(409, { message: 'Conflict. Not recording.' }));
-      const stopped = await post(`/stop/${ARCHIVE_ID}`);
-      expect(stopped.status).toBe(409);
-      expect(stopped.body.error.message).toMatch(/not recording/);
-    });
+    it.each([
+      [404, 'Not found', 'That recording no longer exists.', /no archive has this ID/],
+      [409, 'Conflict. Not recording.', 'That recording is not recording any more.', /is not recording/],
+      [400, 'Invalid request', 'The video platform did not accept that recording ID.', /refused/],
+    ])(
+      'stop, %i: a short sentence for the host, the SDK’s detail in the log',
+      async (status, said, words, detail) => {
+        onArchive('POST', `/${ARCHIVE_ID}/stop`, jsonReply(status, { message: said }));
+        const res = await post(`/stop/${ARCHIVE_ID}`);
+        expect(res.status).toBe(status);
+        expect(res.body).toEqual({ error: { message: expect.stringMatching(new RegExp(`^${words}`)) } });
+        expectNoDeveloperWords(res.text);
+        expectWarned(
+          new RegExp(
+            `Cannot stop archive ${ARCHIVE_ID} \\(${status}\\): .*${detail.source}.*Platform message: "${said}"`,
+          ),
+        );
+      },
+    );
 
     it('stop that times out answers 504', async () => {
       onArchive('POST', `/${ARCHIVE_ID}/stop`, 'hang');
       expect((await post(`/stop/${ARCHIVE_ID}`)).status).toBe(504);
     });
 
-    it('download of an unknown archive is a 404 page', async () => {
+    it('download of an unknown archive is a 404 page in the user’s words', async () => {
       onArchive('GET', `/${ARCHIVE_ID}`, jsonReply(404, { message: 'Not found' }));
       const res = await request(harness.app)
         .get(`/download/${ARCHIVE_ID}`)
         .set('Accept', 'text/html')
         .expect(404);
-      expect(res.text).toContain('no archive has this ID');
+      expect(res.type).toBe('text/html');
+      expect(readErrorMessage(res.text)).toBe(
+        'That recording no longer exists. Pick another one from the history page.',
+      );
+      expectNoDeveloperWords(res.text);
+      expectWarned(/Cannot get archive .*no archive has this ID/);
+    });
+
+    it('download refused as invalid (400) says the ID was not accepted', async () => {
+      onArchive('GET', `/${ARCHIVE_ID}`, jsonReply(400, { message: 'Invalid archive ID' }));
+      const res = await request(harness.app)
+        .get(`/download/${ARCHIVE_ID}`)
+        .set('Accept', 'application/json')
+        .expect(400);
+      expect(res.body.error.message).toBe(
+        'The video platform did not accept that recording ID. Pick the recording from the history page.',
+      );
+      expectWarned(/Cannot get archive .*\(400\).*Platform message: "Invalid archive ID"/);
     });
 
     it.each([
@@ -200,8 +254,56 @@ describe('platform failures', () => {
       onArchive('DELETE', `/${ARCHIVE_ID}`, jsonReply(409, { message: 'Conflict' }));
       const res = await post(`/delete/${ARCHIVE_ID}`);
       expect(res.status).toBe(409);
-      expect(res.body.error.message).toMatch(/only archives whose status is available/);
+      expect(res.body.error.message).toMatch(/^The video platform deletes only available recordings/);
+      expectNoDeveloperWords(res.text);
+      expectWarned(/Cannot delete archive .*only archives whose status is available/);
     });
+
+    it('delete of an unknown archive (404) from the history page’s form is a 404 page', async () => {
+      onArchive('DELETE', `/${ARCHIVE_ID}`, jsonReply(404, { code: -1, message: 'Not found' }));
+      const { agent, csrfToken } = await browse(harness.app, '/history');
+      const res = await agent
+        .post(`/delete/${ARCHIVE_ID}`)
+        .set('Accept', 'text/html')
+        .type('form')
+        .send({ _csrf: csrfToken, page: '1' });
+      expect(res.status).toBe(404);
+      expect(res.type).toBe('text/html');
+      expect(readErrorMessage(res.text)).toMatch(/^That recording no longer exists/);
+      expectNoDeveloperWords(res.text);
+      expectWarned(/Cannot delete archive .*\(404\): no archive has this ID/);
+      // As JSON for scripts too.
+      const json = await post(`/delete/${ARCHIVE_ID}`);
+      expect(json.status).toBe(404);
+      expect(json.body.error.message).toMatch(/^That recording no longer exists/);
+    });
+
+    it('delete refused as invalid (400) says the ID was not accepted', async () => {
+      onArchive('DELETE', `/${ARCHIVE_ID}`, jsonReply(400, { message: 'Bad request' }));
+      const res = await post(`/delete/${ARCHIVE_ID}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/^The video platform did not accept that recording ID/);
+    });
+
+    it.each([
+      [404, /does not know this project: check API_KEY/],
+      [400, /refused to list the recordings/],
+    ])(
+      'a listing refused with %i is the app’s problem: 502 on history and the host page',
+      async (status, words) => {
+        onArchive('GET', '', jsonReply(status, { message: 'Nope' }));
+        const page = await request(harness.app).get('/history').set('Accept', 'text/html').expect(502);
+        expect(readErrorMessage(page.text)).toMatch(words);
+        expectNoDeveloperWords(page.text);
+        const json = await request(harness.app).get('/history.json').expect(502);
+        expect(json.body.error.message).toMatch(words);
+        const host = await request(harness.app).get('/host').set('Accept', 'text/html').expect(502);
+        expect(readErrorMessage(host.text)).toMatch(words);
+        expect(harness.logs.join('')).toMatch(
+          /"platform":\{"name":"ArchiveError","message":"Cannot list archives/,
+        );
+      },
+    );
 
     it('history when listing fails: 502 page, 504 JSON on timeout', async () => {
       onArchive('GET', '', jsonReply(500, { message: 'System error' }));

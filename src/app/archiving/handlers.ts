@@ -1,11 +1,12 @@
 /** The archiving demo: host and participant views, start/stop, history, download and delete. */
 import type { Request, RequestHandler } from 'express';
-import { ArchiveError, type Archive, type OpenTok } from '../../sdk';
+import type { Archive, OpenTok } from '../../sdk';
 import type { AppMode } from '../config';
 import { HttpError } from '../errors';
 import { serializePageData } from '../page-data';
 import type { SessionStore } from '../session-store';
 import { ARCHIVES_PER_PAGE, buildHistoryPage, parsePageNumber } from './history-view';
+import { rethrowRefusal } from './platform-refusals';
 import { createRecentAnswers } from './recent-answers';
 import { parseStartOptions } from './start-options';
 
@@ -104,20 +105,21 @@ export function createArchivingHandlers({
       const sessionId = await sessions.getSessionId();
       const archive = await opentok.archives
         .create(sessionId, options)
-        .catch((error: unknown) => {
-          throw explainStartFailure(error);
-        })
+        .catch(rethrowRefusal('start'))
         .finally(archivesChanged);
       res.json(summarize(archive));
     },
 
     stop: async (req, res) => {
-      const archive = await opentok.archives.stopById(readArchiveId(req)).finally(archivesChanged);
+      const archive = await opentok.archives
+        .stopById(readArchiveId(req))
+        .catch(rethrowRefusal('stop'))
+        .finally(archivesChanged);
       res.json(summarize(archive));
     },
 
     download: async (req, res) => {
-      const archive = await opentok.archives.find(readArchiveId(req));
+      const archive = await opentok.archives.find(readArchiveId(req)).catch(rethrowRefusal('download'));
       if (archive.status === 'available' && archive.url) {
         // The platform's URL is signed and expires after ten minutes, so it is fetched on every click.
         res.redirect(302, mode === 'local' ? sameOriginPath(archive.url) : archive.url);
@@ -138,7 +140,7 @@ export function createArchivingHandlers({
       const page = parsePageNumber(
         typeof body === 'object' && body !== null ? (body as { page?: unknown }).page : undefined,
       );
-      await opentok.archives.deleteById(archiveId).finally(archivesChanged);
+      await opentok.archives.deleteById(archiveId).catch(rethrowRefusal('delete')).finally(archivesChanged);
       res.redirect(303, `/history?page=${page}`);
     },
   };
@@ -146,7 +148,7 @@ export function createArchivingHandlers({
 
 async function loadHistory(opentok: OpenTok, page: number) {
   const offset = (page - 1) * ARCHIVES_PER_PAGE;
-  const list = await opentok.archives.all({ offset, count: ARCHIVES_PER_PAGE });
+  const list = await opentok.archives.all({ offset, count: ARCHIVES_PER_PAGE }).catch(rethrowRefusal('list'));
   return buildHistoryPage({ page, total: list.total, items: list.items });
 }
 
@@ -154,7 +156,7 @@ async function findRecording(
   opentok: OpenTok,
   sessionId: string,
 ): Promise<{ id: string; name: string | null } | null> {
-  const list = await opentok.archives.all({ sessionId, count: 10 });
+  const list = await opentok.archives.all({ sessionId, count: 10 }).catch(rethrowRefusal('list'));
   const running = list.items.find((archive) => RECORDING.has(archive.status));
   return running ? { id: running.id, name: running.name ?? null } : null;
 }
@@ -203,30 +205,6 @@ function explainUnavailable(archive: Archive): string {
     default:
       return `This archive cannot be downloaded (status: ${archive.status}).`;
   }
-}
-
-/**
- * The options were validated above, so a 400 on start means the platform's "no clients connected" case
- * and a 409 a recording already running (reference §5.5); both deserve words the host can act on.
- */
-function explainStartFailure(error: unknown): unknown {
-  if (!(error instanceof ArchiveError)) return error;
-  if (error.status === 400) {
-    return new HttpError({
-      status: 400,
-      message:
-        'Nobody is publishing yet: the platform records only sessions with a connected client. Wait until your camera shows (or a participant joins), then start again.',
-      cause: error,
-    });
-  }
-  if (error.status === 409) {
-    return new HttpError({
-      status: 409,
-      message: 'This session is already being recorded. Stop the running archive before starting another.',
-      cause: error,
-    });
-  }
-  return error;
 }
 
 /**
