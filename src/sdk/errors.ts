@@ -160,8 +160,11 @@ export type Operation =
 
 /** Where a failed reply came from; only used to word the error. */
 export interface ResponseContext {
+  /** What the call did. */
   operation: Operation;
+  /** The request's HTTP method. */
   method: string;
+  /** The request's full URL. */
   url: string;
   /** The archive the operation was about, to name it in the message. */
   archiveId?: string;

@@ -17,6 +17,7 @@ export const DEFAULT_TIMEOUT_MS = 20_000;
 export interface HttpClientOptions {
   /** Platform origin (and optional base path), without a trailing slash. */
   baseUrl: string;
+  /** How long a call may take, reply body included, before it fails with a TimeoutError. */
   timeoutMs: number;
   /** Returns a freshly signed auth header `[name, value]` for each request. */
   authHeader: () => readonly [string, string];
@@ -24,10 +25,15 @@ export interface HttpClientOptions {
 
 /** One platform call. `path` must already have every ID encoded (see {@link pathOf}). */
 export interface HttpRequest {
+  /** What the call does, used to word its errors. */
   operation: Operation;
+  /** The HTTP method. */
   method: 'GET' | 'POST' | 'DELETE';
+  /** Path below the base URL, IDs already encoded. */
   path: string;
+  /** Query parameters; `undefined` ones are left out. */
   query?: Record<string, string | number | undefined>;
+  /** A body sent as JSON. */
   json?: unknown;
   /** Form fields in the order they are sent. */
   form?: ReadonlyArray<readonly [string, string]>;
@@ -37,10 +43,15 @@ export interface HttpRequest {
 
 /** A 2xx reply. `text` is '' for 204 and empty bodies. */
 export interface HttpReply {
+  /** The 2xx status. */
   status: number;
+  /** The Content-Type header, '' when absent. */
   contentType: string;
+  /** The body as text. */
   text: string;
+  /** The request's method, for error messages. */
   method: string;
+  /** The request's full URL, for error messages. */
   url: string;
 }
 
@@ -93,6 +104,7 @@ function networkCode(error: unknown): string {
 export class HttpClient {
   readonly #options: HttpClientOptions;
 
+  /** Built once per OpenTok instance; sends nothing until {@link HttpClient.send}. */
   constructor(options: HttpClientOptions) {
     this.#options = options;
   }

@@ -23,12 +23,19 @@ export const ROLES: readonly Role[] = ['subscriber', 'publisher', 'publisheronly
 
 /** The values a client token carries, already validated by the caller. Times are epoch seconds. */
 export interface TokenFields {
+  /** The session the token connects to. */
   sessionId: string;
+  /** What the client may do in the session. */
   role: Role;
+  /** Issue time. */
   createTime: number;
+  /** Random value that makes two tokens of the same second differ. */
   nonce: number;
+  /** Expiry; a T1 token without one gets the platform default of 24 hours (reference §4.1). */
   expireTime?: number;
+  /** Application data shown to other clients as `connection.data`. */
   connectionData?: string;
+  /** Space-separated layout classes for composed archives. */
   initialLayoutClassList?: string;
 }
 

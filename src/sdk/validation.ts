@@ -76,6 +76,7 @@ export function requireOneOf<T extends string>(
   allowed: readonly T[],
   fallback: T,
 ): T;
+/** Requires one of a fixed set of literal values; `undefined` stays `undefined` (the option was not given). */
 export function requireOneOf<T extends string>(
   name: string,
   value: unknown,
