@@ -267,6 +267,33 @@ describe('history pagination', () => {
     expect(rowNames(res.text)).toEqual([]);
   });
 
+  it.each(['1234567890', '9007199254740993', '99999999999999999999999'])(
+    'shows page=%s, far past the end, as the empty state with a link to the last page',
+    async (page) => {
+      // A fresh app, so that no listing is served from the short-lived cache of an earlier request.
+      const fresh = createHarness({
+        apiUrl: emulator.url,
+        apiKey: emulator.apiKey,
+        apiSecret: emulator.apiSecret,
+      });
+      const list = jest.spyOn(fresh.opentok.archives, 'all');
+      try {
+        const res = await request(fresh.app).get(`/history?page=${page}`).expect(200);
+        expect(res.text).toContain('id="empty-state"');
+        expect(res.text).toMatch(/There are no archives on page \d{10,16}\./);
+        expect(res.text).toContain('href="/history?page=2"');
+        expect(rowNames(res.text)).toEqual([]);
+        const offsets = list.mock.calls.map(([options]) => options?.offset);
+        expect(offsets).toHaveLength(1);
+        expect(Number.isSafeInteger(offsets[0])).toBe(true);
+        const json = await request(fresh.app).get(`/history.json?page=${page}`).expect(200);
+        expect(json.body).toMatchObject({ lastPage: 2, total: 7, archives: [] });
+      } finally {
+        list.mockRestore();
+      }
+    },
+  );
+
   it('serves the same page as JSON for the status refresh', async () => {
     const res = await request(harness.app).get('/history.json?page=2').expect(200);
     const body = res.body as HistoryJson;

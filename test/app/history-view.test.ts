@@ -4,6 +4,8 @@ import {
   buildHistoryPage,
   formatDuration,
   formatSize,
+  listingOffset,
+  MAX_LISTING_OFFSET,
   parsePageNumber,
   toArchiveRow,
 } from '../../src/app/archiving/history-view';
@@ -31,11 +33,49 @@ describe('history view-model', () => {
     ['2.5', 1],
     ['abc', 1],
     ['1e3', 1],
-    ['99999999999999999999', 1],
+    ['+3', 1],
+    [' 3', 1],
+    ['0x10', 1],
+    ['000', 1],
+    [['2', '3'], 1],
     ['3', 3],
     ['0012', 12],
+    ['123456789', 123456789],
+    ['1234567890', 1234567890],
+    ['9007199254740991', Number.MAX_SAFE_INTEGER],
+    ['99999999999999999999', Number.MAX_SAFE_INTEGER],
+    ['9'.repeat(400), Number.MAX_SAFE_INTEGER],
   ])('reads page %p as %p', (value, page) => {
     expect(parsePageNumber(value)).toBe(page);
+  });
+
+  it('asks the platform for offsets that stay safe integers, capped past any real project', () => {
+    expect(listingOffset(1)).toBe(0);
+    expect(listingOffset(3)).toBe(10);
+    expect(listingOffset(200_000_001)).toBe(MAX_LISTING_OFFSET);
+    expect(listingOffset(1234567890)).toBe(MAX_LISTING_OFFSET);
+    expect(listingOffset(Number.MAX_SAFE_INTEGER)).toBe(MAX_LISTING_OFFSET);
+    expect(Number.isSafeInteger(MAX_LISTING_OFFSET)).toBe(true);
+  });
+
+  it('treats a page beyond the capped offset as past the end, whatever the listing returned there', () => {
+    const items = [archive({})];
+    for (const page of [1234567890, Number.MAX_SAFE_INTEGER]) {
+      expect(buildHistoryPage({ page, total: 12, items })).toMatchObject({
+        page,
+        lastPage: 3,
+        rows: [],
+        isPastEnd: true,
+        newerPage: undefined,
+        olderPage: undefined,
+      });
+    }
+    // The last page the cap still lists is an ordinary page.
+    const lastListed = MAX_LISTING_OFFSET / 5 + 1;
+    expect(buildHistoryPage({ page: lastListed, total: 5 * lastListed, items })).toMatchObject({
+      isPastEnd: false,
+      rows: [expect.objectContaining({ name: 'Demo' })],
+    });
   });
 
   it('writes durations as minutes and seconds', () => {

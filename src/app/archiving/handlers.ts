@@ -5,7 +5,7 @@ import type { AppMode } from '../config';
 import { HttpError } from '../errors';
 import { serializePageData } from '../page-data';
 import type { SessionStore } from '../session-store';
-import { ARCHIVES_PER_PAGE, buildHistoryPage, parsePageNumber } from './history-view';
+import { ARCHIVES_PER_PAGE, buildHistoryPage, listingOffset, parsePageNumber } from './history-view';
 import { rethrowRefusal } from './platform-refusals';
 import { createRecentAnswers } from './recent-answers';
 import { parseStartOptions } from './start-options';
@@ -147,7 +147,7 @@ export function createArchivingHandlers({
 }
 
 async function loadHistory(opentok: OpenTok, page: number) {
-  const offset = (page - 1) * ARCHIVES_PER_PAGE;
+  const offset = listingOffset(page);
   const list = await opentok.archives.all({ offset, count: ARCHIVES_PER_PAGE }).catch(rethrowRefusal('list'));
   return buildHistoryPage({ page, total: list.total, items: list.items });
 }

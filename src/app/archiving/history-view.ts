@@ -37,11 +37,31 @@ export interface HistoryPage {
 const DELETABLE: ReadonlySet<string> = new Set(['available', 'uploaded', 'deleted', 'failed']);
 const PENDING: ReadonlySet<string> = new Set(['started', 'paused', 'stopped']);
 
-/** A page value that is not a positive integer means page 1. */
+/**
+ * The furthest offset the app asks the platform for. Any page beyond it lies past the end of every real
+ * project (a billion archives), so it is answered as past the end without multiplying into an unsafe integer.
+ */
+export const MAX_LISTING_OFFSET = 1_000_000_000;
+
+/**
+ * Any positive integer is a page, however large (one past the end shows a link back to the last page); a
+ * value that is not one means page 1. Digits beyond what a number holds exactly are read as the largest
+ * safe integer, which is past the end all the same.
+ */
 export function parsePageNumber(value: unknown): number {
-  if (typeof value !== 'string' || !/^\d{1,9}$/.test(value)) return 1;
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) return 1;
   const page = Number(value);
-  return page >= 1 ? page : 1;
+  if (page < 1) return 1;
+  return Math.min(page, Number.MAX_SAFE_INTEGER);
+}
+
+/** The offset to list the page from; pages beyond MAX_LISTING_OFFSET only learn the total there. */
+export function listingOffset(page: number): number {
+  return Math.min((page - 1) * ARCHIVES_PER_PAGE, MAX_LISTING_OFFSET);
+}
+
+function isBeyondListing(page: number): boolean {
+  return (page - 1) * ARCHIVES_PER_PAGE > MAX_LISTING_OFFSET;
 }
 
 export function toArchiveRow(archive: Archive): ArchiveRow {
@@ -65,8 +85,9 @@ export function buildHistoryPage(input: {
   items: readonly Archive[];
 }): HistoryPage {
   const lastPage = Math.max(1, Math.ceil(input.total / ARCHIVES_PER_PAGE));
-  const rows = input.items.map(toArchiveRow);
-  const isPastEnd = input.page > lastPage;
+  // The items listed at the capped offset belong to another page.
+  const isPastEnd = input.page > lastPage || isBeyondListing(input.page);
+  const rows = isPastEnd ? [] : input.items.map(toArchiveRow);
   return {
     page: input.page,
     lastPage,
