@@ -20,6 +20,8 @@ const HEIGHT = 480;
 const FRAME_RATE = 15;
 /** Audio sources are re-matched this often rather than on every frame. */
 const AUDIO_SYNC_MS = 500;
+/** A context that is allowed to start does so within this time; one still suspended then waits for a gesture. */
+const AUDIO_START_GRACE_MS = 1000;
 
 export class Composer {
   readonly #options: ComposerOptions;
@@ -31,6 +33,7 @@ export class Composer {
   readonly #recorder: StreamRecorder;
   #frameTimer: number | undefined;
   #audioTimer: number | undefined;
+  #stopWatchingAudio: (() => void) | null = null;
 
   constructor(options: ComposerOptions) {
     this.#options = options;
@@ -64,7 +67,7 @@ export class Composer {
     this.#frameTimer = window.setInterval(() => this.#draw(), 1000 / FRAME_RATE);
     this.#audioTimer = window.setInterval(() => this.#syncAudio(), AUDIO_SYNC_MS);
     this.#syncAudio();
-    void this.#audio?.resume().catch(() => undefined);
+    if (this.#audio) this.#keepAudioRunning(this.#audio);
     await this.#recorder.start();
   }
 
@@ -85,7 +88,47 @@ export class Composer {
     window.clearInterval(this.#audioTimer);
   }
 
+  /**
+   * The context is created on the election message, not on a click, so Chrome may keep it suspended (its
+   * autoplay policy) and the mix records silence. It is resumed at once when the page may play sound, otherwise
+   * on the page's next click or key press; the recording goes on meanwhile, video only, and says so once.
+   */
+  #keepAudioRunning(audio: AudioContext): void {
+    let warned = false;
+    const warnSilent = (): void => {
+      if (warned || audio.state !== 'suspended') return;
+      warned = true;
+      console.warn(
+        'OT: the composed recording has no sound until someone clicks or presses a key on this page (the browser keeps its audio suspended until then)',
+      );
+    };
+    const resume = (): void => {
+      audio.resume().catch(warnSilent);
+    };
+    const onStateChange = (): void => {
+      if (audio.state !== 'suspended') stopWatching();
+    };
+    const warnTimer = window.setTimeout(warnSilent, AUDIO_START_GRACE_MS);
+    const stopWatching = (): void => {
+      window.clearTimeout(warnTimer);
+      document.removeEventListener('pointerdown', resume, true);
+      document.removeEventListener('keydown', resume, true);
+      audio.removeEventListener('statechange', onStateChange);
+      this.#stopWatchingAudio = null;
+    };
+    this.#stopWatchingAudio = stopWatching;
+    if (audio.state !== 'suspended') {
+      stopWatching();
+      return;
+    }
+    document.addEventListener('pointerdown', resume, true);
+    document.addEventListener('keydown', resume, true);
+    audio.addEventListener('statechange', onStateChange);
+    resume();
+  }
+
   #release(): void {
+    this.#stopWatchingAudio?.();
     for (const node of this.#audioNodes.values()) node.disconnect();
     this.#audioNodes.clear();
     void this.#audio?.close().catch(() => undefined);
