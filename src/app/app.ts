@@ -46,7 +46,15 @@ export function createApp({ config, logger, opentok, emulator }: AppDeps): Expre
   // `npm run dev` restarts when a view changes.
   app.set('view cache', true);
 
-  if (emulator) app.use(emulator.basePath, emulator.router);
+  if (emulator) {
+    app.use(emulator.basePath, emulator.router);
+    // The platform's REST paths at the root as well: SDKs that resolve paths from the host root (the PHP SDK
+    // gives Guzzle the API URL as base_uri and requests "/session/create") drop the base path. Only these
+    // paths, so the app's own routes and its 404 page stay as they are. A RegExp, not "/v2/project/*path":
+    // Express would decode that parameter here and answer a broken %-escape with the app's error page.
+    app.post('/session/create', emulator.router);
+    app.all(/^\/v2\/project\//, emulator.router);
+  }
 
   // The app's own files are served under /assets/<fingerprint of public/>, which changes with any edit.
   const assetBase = `/assets/${computeAssetVersion(PUBLIC_DIR)}`;

@@ -35,6 +35,11 @@ export async function startEmulatorServer(
   const app = express();
   app.disable('x-powered-by');
   app.use(emulator.basePath, emulator.router);
+  // The platform's REST paths at the root as well, for SDKs that resolve paths from the host root (as the
+  // app does in local mode). A RegExp has no parameter for Express to decode before the emulator's router
+  // (and its JSON error handler) sees the request.
+  app.post('/session/create', emulator.router);
+  app.all(/^\/v2\/project\//, emulator.router);
   // Outside the base path too, a client gets the platform's JSON rather than Express's HTML page.
   app.use(answerNotFound);
   const server = createServer(app);

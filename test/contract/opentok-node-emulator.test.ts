@@ -1,61 +1,7 @@
 /** Contract: the official `opentok` npm package, given the emulator's URL as apiUrl, works unchanged. */
-import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
-
-interface NodeArchive {
-  id: string;
-  status: string;
-  name: string | null;
-  sessionId: string;
-  reason: string;
-}
-
-/** One opentok-node instance in a child process (see support/opentok-node-driver.js). */
-class OpenTokNodeDriver {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  constructor(private readonly child: ChildProcess) {
-    child.on('message', (raw) => {
-      const message = raw as { id: number; error: string | null; value: unknown };
-      const waiter = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      if (message.error) waiter?.reject(new Error(message.error));
-      else waiter?.resolve(message.value);
-    });
-  }
-
-  call<T>(op: string, ...args: unknown[]): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${op} timed out`)), 5000);
-      this.pending.set(id, {
-        resolve: (v) => {
-          clearTimeout(timer);
-          resolve(v as T);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-      this.child.send({ id, op, args });
-    });
-  }
-
-  stop(): void {
-    this.child.disconnect();
-  }
-}
-
-function startDriver(): OpenTokNodeDriver {
-  const child = fork(path.join(__dirname, 'support', 'opentok-node-driver.js'), [], {
-    execArgv: [],
-    stdio: 'inherit',
-  });
-  return new OpenTokNodeDriver(child);
-}
+import { startOpenTokNode, type NodeArchive, type OpenTokNodeDriver } from './support/opentok-node';
 
 let emu: TestEmulator;
 let ot: OpenTokNodeDriver;
@@ -63,7 +9,7 @@ const browsers: FakeBrowser[] = [];
 
 beforeAll(async () => {
   emu = await startTestEmulator({ limits: { finishDeadlineMs: 100 } });
-  ot = startDriver();
+  ot = startOpenTokNode();
   await ot.call('init', emu.apiKey, emu.apiSecret, emu.url);
 });
 afterEach(async () => {
@@ -132,7 +78,7 @@ it('signals and force-disconnects through the REST API', async () => {
 });
 
 it('reports wrong credentials as an error', async () => {
-  const wrong = startDriver();
+  const wrong = startOpenTokNode();
   try {
     await wrong.call('init', emu.apiKey, 'f'.repeat(40), emu.url);
     await expect(wrong.call('createSession', {})).rejects.toThrow();
