@@ -49,11 +49,11 @@ describe('platform failures', () => {
       /Platform message|archives\.all\(\)|Cannot (stop|get|delete|start|list) archive/,
     );
   };
-  const warnings = () =>
+  const logLines = () =>
     harness.logs.map((line) => JSON.parse(line) as { level: number; msg: string; err?: { message: string } });
   /** A warn-level line (pino level 40) carries the SDK's message, platform message included. */
   const expectWarned = (detail: RegExp) => {
-    const refused = warnings().filter(
+    const refused = logLines().filter(
       (line) => line.level === 40 && line.msg === 'the platform refused the request',
     );
     expect(refused.map((line) => line.err?.message)).toContainEqual(expect.stringMatching(detail));
@@ -304,6 +304,73 @@ describe('platform failures', () => {
         );
       },
     );
+
+    describe('403 (credentials refused) on an archive operation is a 502 naming the credentials', () => {
+      const refused = jsonReply(403, { code: -1, message: 'Invalid token' });
+      const expectCredentialsPage = (res: request.Response) => {
+        expect(res.status).toBe(502);
+        expect(res.type).toBe('text/html');
+        expect(res.text).toContain('<title>Platform credentials rejected');
+        expect(readErrorMessage(res.text)).toMatch(
+          /^The platform rejected the app's credentials — check API_KEY/,
+        );
+        expectNoDeveloperWords(res.text);
+      };
+      const expectCredentialsJson = (res: request.Response) => {
+        expect(res.status).toBe(502);
+        expect(res.body).toEqual({
+          error: {
+            message: expect.stringMatching(/^The platform rejected the app's credentials — check API_KEY/),
+          },
+        });
+        expectNoDeveloperWords(res.text);
+      };
+      const expectErrorLogged = (operation: string) => {
+        const lines = logLines().filter((line) => line.level === 50 && line.msg === 'request failed');
+        expect(lines.map((line) => line.err)).toContainEqual(
+          expect.objectContaining({
+            name: 'AuthenticationError',
+            status: 403,
+            message: expect.stringMatching(new RegExp(`^${operation}.*Platform message: "Invalid token"`)),
+          }),
+        );
+      };
+
+      it('stop', async () => {
+        onArchive('POST', `/${ARCHIVE_ID}/stop`, refused);
+        expectCredentialsJson(await post(`/stop/${ARCHIVE_ID}`));
+        expectErrorLogged('Cannot stop archive');
+      });
+
+      it('download', async () => {
+        onArchive('GET', `/${ARCHIVE_ID}`, refused);
+        expectCredentialsPage(
+          await request(harness.app).get(`/download/${ARCHIVE_ID}`).set('Accept', 'text/html'),
+        );
+        expectErrorLogged('Cannot get archive');
+      });
+
+      it('delete, from the history page’s form and from a script', async () => {
+        onArchive('DELETE', `/${ARCHIVE_ID}`, refused);
+        const { agent, csrfToken } = await browse(harness.app, '/history');
+        expectCredentialsPage(
+          await agent
+            .post(`/delete/${ARCHIVE_ID}`)
+            .set('Accept', 'text/html')
+            .type('form')
+            .send({ _csrf: csrfToken, page: '1' }),
+        );
+        expectCredentialsJson(await post(`/delete/${ARCHIVE_ID}`));
+        expectErrorLogged('Cannot delete archive');
+      });
+
+      it('history page and its JSON', async () => {
+        onArchive('GET', '', refused);
+        expectCredentialsPage(await request(harness.app).get('/history').set('Accept', 'text/html'));
+        expectCredentialsJson(await request(harness.app).get('/history.json'));
+        expectErrorLogged('Cannot list archives');
+      });
+    });
 
     it('history when listing fails: 502 page, 504 JSON on timeout', async () => {
       onArchive('GET', '', jsonReply(500, { message: 'System error' }));

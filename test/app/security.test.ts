@@ -1,7 +1,20 @@
-/** CSRF, HOST_PASSWORD, POST-only routes, one session under concurrency, and no secret in any answer or log. */
+/**
+ * CSRF, HOST_PASSWORD, POST-only routes, one session under concurrency, and no secret or private key in any
+ * answer or log.
+ */
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { jwtVerify } from 'jose';
 import request from 'supertest';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { browse, createHarness, readCsrfToken, readPageData, type Harness } from './helpers/app-harness';
+import {
+  archiveJson,
+  FAKE_API_KEY,
+  FAKE_API_SECRET,
+  jsonReply,
+  startFakePlatform,
+  type FakePlatform,
+} from './helpers/fake-platform';
 
 const ARCHIVE_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -246,5 +259,148 @@ describe('security', () => {
       const requestLines = harness.logs.filter((line) => line.includes('"responseTime"'));
       expect(requestLines).toHaveLength(bodies.length / 2 - 2);
     });
+  });
+});
+
+// The same sweep in both platform modes against a fake platform, which (unlike the emulator) can answer a
+// successful start and stop with the platform's full archive JSON and refuse the credentials on demand.
+describe.each(['vonage', 'opentok'] as const)('secrets in %s mode', (mode) => {
+  const applicationId = '1f0d5c9a-3b2e-4c1d-9e8f-0a1b2c3d4e5f';
+  const ARCHIVE_PASSWORD = 'archive-password-7f3a';
+  const SIGNED_URL = 'https://archives.example.test/a.mp4?Expires=1&Signature=s1gn4tur3';
+  const OTHER_ID = 'c0ffee00-0000-4000-8000-000000000000';
+  let keyPair: { privateKey: string; publicKey: KeyObject };
+  let platform: FakePlatform;
+  let fault: 'none' | 'credentials' | 'server' = 'none';
+  const authHeaders: string[] = [];
+
+  beforeAll(async () => {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    keyPair = {
+      privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      publicKey: pair.publicKey,
+    };
+    platform = await startFakePlatform();
+    const projectId = mode === 'vonage' ? applicationId : FAKE_API_KEY;
+    const base = `/v2/project/${projectId}/archive`;
+    platform.respond((req) => {
+      authHeaders.push(String(req.headers.authorization ?? req.headers['x-opentok-auth']));
+      if (fault === 'credentials') return jsonReply(403, { code: -1, message: 'Invalid JWT' });
+      const [pathname = ''] = (req.url ?? '').split('?');
+      if (!pathname.startsWith(base)) return undefined;
+      if (fault === 'server') return jsonReply(500, { code: 500, message: 'System error' });
+      const available = archiveJson({
+        id: ARCHIVE_ID,
+        status: 'available',
+        url: SIGNED_URL,
+        password: ARCHIVE_PASSWORD,
+      });
+      if (req.method === 'GET' && pathname === base) return jsonReply(200, { count: 1, items: [available] });
+      if (req.method === 'POST' && pathname === base)
+        return jsonReply(200, archiveJson({ id: ARCHIVE_ID, password: ARCHIVE_PASSWORD }));
+      if (req.method === 'POST' && pathname === `${base}/${ARCHIVE_ID}/stop`)
+        return jsonReply(200, archiveJson({ id: ARCHIVE_ID, status: 'stopped', password: ARCHIVE_PASSWORD }));
+      if (req.method === 'GET' && pathname === `${base}/${ARCHIVE_ID}`) return jsonReply(200, available);
+      if (req.method === 'DELETE' && pathname === `${base}/${ARCHIVE_ID}`) return { status: 204 };
+      if (req.method === 'DELETE') return jsonReply(409, { message: 'Conflict' });
+      return jsonReply(404, { code: -1, message: 'Not found. You passed in an invalid archive ID.' });
+    });
+  });
+  afterAll(() => platform.close());
+
+  it('no page, answer (error pages included) or log line of any route holds the secret or the private key; start and stop answer a summary only', async () => {
+    const password = 'hunter2-host-password';
+    const harness = createHarness({
+      apiUrl: platform.url,
+      apiKey: FAKE_API_KEY,
+      apiSecret: FAKE_API_SECRET,
+      hostPassword: password,
+      timeoutMs: 400,
+      ...(mode === 'vonage' ? { vonage: { applicationId, privateKey: keyPair.privateKey } } : {}),
+    });
+    expect(harness.config.mode).toBe(mode);
+    // Every 64-character line of the PEM body, so that a copy with escaped newlines is caught too.
+    const secrets =
+      mode === 'vonage'
+        ? keyPair.privateKey.split('\n').filter((line) => line && !line.startsWith('-----'))
+        : [FAKE_API_SECRET];
+    const auth = `Basic ${Buffer.from(`h:${password}`).toString('base64')}`;
+    const agent = request.agent(harness.app);
+    const answers: Array<{ route: string; text: string }> = [];
+    const keep = async (pending: request.Test, status: number) => {
+      const res = await pending;
+      const route = `${pending.method} ${new URL(pending.url).pathname}`;
+      expect([route, res.status]).toEqual([route, status]);
+      answers.push({ route, text: `${res.text ?? ''}${JSON.stringify(res.headers)}` });
+      return res;
+    };
+
+    const csrfToken = readCsrfToken((await keep(agent.get('/').set('Authorization', auth), 200)).text);
+    const post = (path: string) => agent.post(path).set('Authorization', auth).set('x-csrf-token', csrfToken);
+    for (const [path, status] of [
+      ['/hello-world', 200],
+      ['/host', 200],
+      ['/participant', 200],
+      ['/history', 200],
+      ['/history.json', 200],
+      ['/history?page=1234567890', 200],
+      ['/healthz', 200],
+      ['/nope', 404],
+      [`/download/${ARCHIVE_ID}`, 302],
+      [`/download/${OTHER_ID}`, 404],
+      ['/download/not%20an%20id', 400],
+      ['/start', 405],
+    ] as const) {
+      await keep(agent.get(path).set('Authorization', auth).set('Accept', 'text/html'), status);
+      await keep(agent.get(path).set('Authorization', auth).set('Accept', 'application/json'), status);
+    }
+    await keep(agent.get('/host').set('Authorization', 'Basic bad'), 401);
+    await keep(agent.post('/start').set('Authorization', auth).set('x-csrf-token', 'forged').send({}), 403);
+
+    const started = await keep(post('/start').send({ name: 'Demo' }), 200);
+    const stopped = await keep(post(`/stop/${ARCHIVE_ID}`), 200);
+    for (const res of [started, stopped]) {
+      expect(Object.keys(res.body as object).sort()).toEqual(
+        ['createdAt', 'hasAudio', 'hasVideo', 'id', 'name', 'outputMode', 'sessionId', 'status'].sort(),
+      );
+      expect(res.text).not.toContain(ARCHIVE_PASSWORD);
+    }
+    await keep(post(`/stop/${OTHER_ID}`), 404);
+    await keep(post(`/delete/${ARCHIVE_ID}`).type('form').send({ _csrf: csrfToken, page: '1' }), 303);
+    await keep(post(`/delete/${OTHER_ID}`).set('Accept', 'text/html'), 409);
+
+    fault = 'server';
+    await keep(agent.get('/history').set('Accept', 'text/html'), 502);
+    fault = 'credentials';
+    try {
+      await keep(agent.get('/history').set('Accept', 'text/html'), 502);
+      await keep(agent.get('/host').set('Authorization', auth).set('Accept', 'text/html'), 502);
+      await keep(post('/start').send({}), 502);
+      await keep(post(`/stop/${ARCHIVE_ID}`).set('Accept', 'text/html'), 502);
+      await keep(agent.get(`/download/${ARCHIVE_ID}`), 502);
+    } finally {
+      fault = 'none';
+    }
+
+    for (const { route, text } of answers) {
+      const leaked = [...secrets, password, 'PRIVATE KEY-----'].filter((secret) => text.includes(secret));
+      expect([route, leaked]).toEqual([route, []]);
+    }
+    const logs = harness.logs.join('');
+    expect(logs).toContain('"level":40'); // the refused stop and delete
+    expect(logs).toContain('"level":50'); // the 500 and the refused credentials
+    for (const secret of [...secrets, password, csrfToken, auth.slice(6)]) expect(logs).not.toContain(secret);
+    expect(logs).not.toContain('PRIVATE KEY-----');
+    expect(logs).not.toContain('csrf_id=');
+    // The platform was asked with this mode's own credentials: an RS256 JWT of the application, or the project's.
+    const sent = authHeaders.at(-1) ?? '';
+    if (mode === 'vonage') {
+      expect(sent).toMatch(/^Bearer /);
+      const { payload } = await jwtVerify(sent.slice(7), keyPair.publicKey);
+      expect(payload.application_id).toBe(applicationId);
+    } else {
+      expect(sent).not.toMatch(/^Bearer /);
+    }
+    for (const header of authHeaders) expect(logs).not.toContain(header);
   });
 });

@@ -12,6 +12,8 @@ export interface HarnessOptions {
   apiUrl: string;
   apiKey: string;
   apiSecret: string;
+  /** Vonage mode: the app and the SDK use this application instead of apiKey/apiSecret. */
+  vonage?: { applicationId: string; privateKey: string };
   hostPassword?: string;
   timeoutMs?: number;
   emulator?: EmulatorMount;
@@ -40,17 +42,22 @@ export function createRecordingLogger(): { logger: Logger; logs: string[] } {
 }
 
 export function createHarness(options: HarnessOptions): Harness {
+  const { vonage } = options;
   const env: Record<string, string> = options.local
     ? {}
-    : { API_KEY: options.apiKey, API_SECRET: options.apiSecret, OPENTOK_API_URL: options.apiUrl };
+    : vonage
+      ? {
+          VONAGE_APPLICATION_ID: vonage.applicationId,
+          VONAGE_PRIVATE_KEY: vonage.privateKey,
+          OPENTOK_API_URL: options.apiUrl,
+        }
+      : { API_KEY: options.apiKey, API_SECRET: options.apiSecret, OPENTOK_API_URL: options.apiUrl };
   if (options.hostPassword) env.HOST_PASSWORD = options.hostPassword;
   const config = loadConfig(env);
-  const opentok = new OpenTok({
-    apiKey: options.apiKey,
-    apiSecret: options.apiSecret,
-    apiUrl: options.apiUrl,
-    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-  });
+  const common = { apiUrl: options.apiUrl, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
+  const opentok = vonage
+    ? new OpenTok({ applicationId: vonage.applicationId, privateKey: vonage.privateKey, ...common })
+    : new OpenTok({ apiKey: options.apiKey, apiSecret: options.apiSecret, ...common });
   const { logger, logs } = createRecordingLogger();
   const app = createApp({ config, logger, opentok, emulator: options.emulator });
   return { app, opentok, config, logs };
