@@ -21,7 +21,12 @@ describe('startServer in local mode', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'app-server-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, EMULATOR_API_SECRET: EMULATOR_SECRET });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      EMULATOR_API_KEY: '100000001',
+      EMULATOR_API_SECRET: EMULATOR_SECRET,
+    });
     server = await startServer(config, pino({ level: 'silent' }));
   });
   afterAll(async () => {
