@@ -93,8 +93,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     hostPassword: vars.HOST_PASSWORD,
     iceServers: readIceServers(vars.ICE_SERVERS),
     emulator: Object.freeze({
-      apiKey: vars.EMULATOR_API_KEY,
-      apiSecret: vars.EMULATOR_API_SECRET,
+      ...readEmulatorCredentials(vars),
       dataDir: path.resolve(vars.DATA_DIR ?? './data'),
     }),
   };
@@ -179,6 +178,32 @@ function readVonageCredentials(vars: Env): PlatformCredentials {
     });
   }
   return { kind: 'vonage', applicationId: vars.VONAGE_APPLICATION_ID, privateKey };
+}
+
+const EMULATOR_PAIR_HINT = 'set both, or neither for the local key 100000001 and a generated secret';
+
+/** Both or neither: the emulator would otherwise pair the one given with a default the user never sees. */
+function readEmulatorCredentials(vars: Env): { apiKey?: string; apiSecret?: string } {
+  const { EMULATOR_API_KEY: apiKey, EMULATOR_API_SECRET: apiSecret } = vars;
+  if (!apiKey && !apiSecret) return {};
+  if (!apiKey) {
+    throw new ConfigError({
+      message: `EMULATOR_API_SECRET is set but EMULATOR_API_KEY is not: ${EMULATOR_PAIR_HINT}`,
+    });
+  }
+  if (!apiSecret) {
+    throw new ConfigError({
+      message: `EMULATOR_API_KEY is set but EMULATOR_API_SECRET is not: ${EMULATOR_PAIR_HINT}`,
+    });
+  }
+  // A project key is decimal digits; the PHP SDK tells it from an application ID by ^\d+$ (reference §1.1).
+  if (!/^\d+$/.test(apiKey)) {
+    throw new ConfigError({
+      message:
+        'EMULATOR_API_KEY must be digits only (e.g. 100000001): some official SDKs accept a project key only if it matches ^\\d+$',
+    });
+  }
+  return { apiKey, apiSecret };
 }
 
 function readApiUrl(value: string): string {

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { CredentialsError } from './errors';
 import { writeFileAtomic } from './storage/atomic-file';
 
 /** Documented local API key: digits, like an OpenTok project key, so every SDK's key check accepts it. */
@@ -20,13 +21,32 @@ export function describeSecretSource(credentials: Credentials, dataDir: string):
   return credentials.source === 'options' ? 'EMULATOR_API_SECRET' : path.join(dataDir, SECRET_FILE);
 }
 
+/** Both or neither: filling in the missing half would pair the user's key or secret with one they never see. */
+function readGivenCredentials(apiKey: string | undefined, apiSecret: string | undefined): Credentials {
+  if (!apiKey || !apiSecret) {
+    const [given, missing] = apiKey
+      ? ['EMULATOR_API_KEY', 'EMULATOR_API_SECRET']
+      : ['EMULATOR_API_SECRET', 'EMULATOR_API_KEY'];
+    throw new CredentialsError({
+      message: `${given} is set but ${missing} is not: set both, or neither for the local key ${LOCAL_API_KEY} and a generated secret`,
+    });
+  }
+  // The PHP SDK tells a project key from an application ID by ^\d+$ (reference §1.1).
+  if (!/^\d+$/.test(apiKey)) {
+    throw new CredentialsError({
+      message: `EMULATOR_API_KEY must be digits only (e.g. ${LOCAL_API_KEY}): some official SDKs accept a project key only if it matches ^\\d+$`,
+    });
+  }
+  return { apiKey, apiSecret, source: 'options' };
+}
+
 export async function loadCredentials(input: {
   dataDir: string;
   apiKey?: string;
   apiSecret?: string;
 }): Promise<Credentials> {
-  const apiKey = input.apiKey ?? LOCAL_API_KEY;
-  if (input.apiSecret) return { apiKey, apiSecret: input.apiSecret, source: 'options' };
+  if (input.apiKey || input.apiSecret) return readGivenCredentials(input.apiKey, input.apiSecret);
+  const apiKey = LOCAL_API_KEY;
   const file = path.join(input.dataDir, SECRET_FILE);
   const existing = await fs.readFile(file, 'utf8').catch(() => null);
   if (existing !== null) {

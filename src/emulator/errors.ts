@@ -56,6 +56,14 @@ export class AuthenticationError extends Error {
   }
 }
 
+/** An API key or secret the emulator cannot use; the one-line message says what to set. */
+export class CredentialsError extends Error {
+  override readonly name = 'CredentialsError';
+  constructor(init: { message: string; cause?: unknown }) {
+    super(init.message, { cause: init.cause });
+  }
+}
+
 /** emulator.json or a media file could not be read or written. */
 export class StorageError extends Error {
   override readonly name = 'StorageError';

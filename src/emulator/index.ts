@@ -26,9 +26,9 @@ export { DEFAULT_LIMITS } from './limits';
 export interface EmulatorOptions {
   /** DATA_DIR: sessions, archives and media live here and survive restarts */
   dataDir: string;
-  /** EMULATOR_API_KEY; default LOCAL_API_KEY */
+  /** EMULATOR_API_KEY, digits only; with apiSecret or neither (a CredentialsError otherwise); default LOCAL_API_KEY */
   apiKey?: string;
-  /** EMULATOR_API_SECRET; default a secret generated on first run and kept in dataDir */
+  /** EMULATOR_API_SECRET, with apiKey; default a secret generated on first run and kept in dataDir */
   apiSecret?: string;
   logger: Logger;
   /** where the router is mounted; default '/emulator' */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import pino, { type Logger } from 'pino';
+import { CredentialsError } from './errors';
 import { createEmulator, type Emulator, type EmulatorOptions } from './index';
 import { answerNotFound } from './rest/emulator-router';
 
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    console.error(error);
+    console.error(error instanceof CredentialsError ? `Configuration error: ${error.message}` : error);
     process.exit(1);
   });
 }

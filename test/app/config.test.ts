@@ -117,6 +117,21 @@ describe('loadConfig', () => {
     ['a PORT out of range', { PORT: '70000' }, /PORT must be a number/],
     ['a PORT that is not a number', { PORT: 'http' }, /PORT must be a number/],
     ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [
+      'EMULATOR_API_KEY without EMULATOR_API_SECRET',
+      { EMULATOR_API_KEY: '100000001' },
+      /^EMULATOR_API_KEY is set but EMULATOR_API_SECRET is not: set both, or neither/,
+    ],
+    [
+      'EMULATOR_API_SECRET without EMULATOR_API_KEY',
+      { EMULATOR_API_SECRET: SECRET },
+      /^EMULATOR_API_SECRET is set but EMULATOR_API_KEY is not: set both, or neither/,
+    ],
+    [
+      'a non-numeric EMULATOR_API_KEY',
+      { EMULATOR_API_KEY: 'local-key', EMULATOR_API_SECRET: SECRET },
+      /^EMULATOR_API_KEY must be digits only .*\^\\d\+\$/,
+    ],
   ];
 
   it.each(bad)('refuses %s with one line that says what to set', (_case, env, pattern) => {
@@ -126,6 +141,16 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('\n');
     expect(error.message).not.toContain(SECRET);
     expect(error.message).not.toContain('PRIVATE KEY-----');
+  });
+
+  it('passes EMULATOR_API_KEY and EMULATOR_API_SECRET to the emulator only as a pair', () => {
+    expect(loadConfig({}).emulator).toEqual({ dataDir: path.resolve('./data') });
+    expect(
+      loadConfig({ EMULATOR_API_KEY: ' 4242 ', EMULATOR_API_SECRET: SECRET, DATA_DIR: dir }).emulator,
+    ).toEqual({ apiKey: '4242', apiSecret: SECRET, dataDir: dir });
+    expect(loadConfig({ EMULATOR_API_KEY: '', EMULATOR_API_SECRET: '' }).emulator).toEqual({
+      dataDir: path.resolve('./data'),
+    });
   });
 
   it('reads ICE_SERVERS as a JSON array of ICE servers, none when unset', () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { LOCAL_API_KEY } from '../../src/emulator';
+import { CredentialsError } from '../../src/emulator/errors';
 import { startEmulatorServer } from '../../src/emulator/server';
 import { startTestEmulator } from '../helpers/emulator';
 import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
@@ -161,4 +162,24 @@ it('uses EMULATOR_API_KEY/SECRET when given and never logs the secret in full', 
   expect(log).toContain('platform emulator ready');
   expect(log).not.toContain(apiSecret);
   expect(await readdir(dataDir)).not.toContain('emulator-secret.json');
+});
+
+it.each([
+  ['only an API key', { apiKey: '4242' }, /^EMULATOR_API_KEY is set but EMULATOR_API_SECRET is not/],
+  [
+    'only an API secret',
+    { apiSecret: 'c0ffee'.repeat(6) + 'abcd' },
+    /^EMULATOR_API_SECRET is set but EMULATOR_API_KEY is not/,
+  ],
+  [
+    'a key that is not digits',
+    { apiKey: 'key', apiSecret: 'c0ffee'.repeat(6) + 'abcd' },
+    /^EMULATOR_API_KEY must be digits only/,
+  ],
+])('refuses to start with %s instead of filling in the other half', async (_case, credentials, message) => {
+  const start = startEmulatorServer({ dataDir, ...credentials });
+  await expect(start).rejects.toBeInstanceOf(CredentialsError);
+  await expect(start).rejects.toThrow(message);
+  // Nothing was generated to stand in for the missing half.
+  expect(await readdir(dataDir)).toEqual([]);
 });
