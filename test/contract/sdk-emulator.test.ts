@@ -93,6 +93,20 @@ describe('sessions and tokens', () => {
       status: 403,
     });
   });
+
+  it('rejects an auth JWT that expired (a client clock an hour behind) with AuthenticationError (403)', async () => {
+    const behind = new OpenTok({
+      apiKey: emu.apiKey,
+      apiSecret: emu.apiSecret,
+      apiUrl: emu.url,
+      clock: () => Date.now() - 60 * 60 * 1000,
+    });
+    await expect(behind.createSession()).rejects.toMatchObject({ name: 'AuthenticationError', status: 403 });
+    await expect(behind.archives.all()).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(behind.archives.all()).rejects.toMatchObject({ status: 403 });
+    // The same credentials with the right time are accepted, so the refusal was the expiry.
+    await expect(opentok.archives.all()).resolves.toMatchObject({ total: expect.any(Number) });
+  });
 });
 
 describe('archives', () => {
@@ -175,11 +189,32 @@ describe('archives', () => {
 
     const { sessionId } = await routedSessionWithClient();
     const archive = await opentok.archives.create(sessionId);
-    await expect(opentok.archives.create(sessionId)).rejects.toBeInstanceOf(ArchiveError);
+    const again = opentok.archives.create(sessionId);
+    await expect(again).rejects.toBeInstanceOf(ArchiveError);
+    await expect(again).rejects.toMatchObject({ status: 409 });
     await expect(opentok.archives.deleteById(archive.id)).rejects.toMatchObject({ status: 409 });
     await opentok.archives.stopById(archive.id);
     await expect(opentok.archives.stopById(archive.id)).rejects.toMatchObject({ status: 409 });
   });
+
+  it.each([
+    ['an empty multiArchiveTag', { multiArchiveTag: '' }],
+    ['a name over 1000 characters', { name: 'n'.repeat(1001) }],
+    [
+      'a custom layout stylesheet over 10 000 characters',
+      { layout: { type: 'custom' as const, stylesheet: 'x'.repeat(10_001) } },
+    ],
+  ])(
+    'maps a start option the SDK sends but the emulator refuses (%s) to ArchiveError 400',
+    async (_case, options) => {
+      const { sessionId } = await routedSessionWithClient();
+      await expect(opentok.archives.create(sessionId, options)).rejects.toMatchObject({
+        name: 'ArchiveError',
+        status: 400,
+        message: expect.stringMatching(/Invalid request/),
+      });
+    },
+  );
 
   it('pages archives newest first with the total count', async () => {
     const { sessionId } = await routedSessionWithClient();
