@@ -7,3 +7,15 @@ export function createSessionId(input: { apiKey: string; location: string; nowMs
   const fields = ['1', input.apiKey, input.location, String(input.nowMs), random, '', ''];
   return `1_${Buffer.from(fields.join('~')).toString('base64url')}`;
 }
+
+/**
+ * Whether an ID has the platform's layout (reference §3): a digit and `_` (`1_` and `2_` are seen), then unpadded
+ * base64url of `~`-separated fields starting with version `1` and a non-empty API key. The archive start answers
+ * 400 for anything else and 404 only for a well-formed ID it does not know (reference §5.5).
+ */
+export function isWellFormedSessionId(sessionId: string): boolean {
+  const match = /^\d_([A-Za-z0-9_-]+)$/.exec(sessionId);
+  if (!match?.[1]) return false;
+  const fields = Buffer.from(match[1], 'base64url').toString('utf8').split('~');
+  return fields.length >= 5 && fields[0] === '1' && fields[1] !== '';
+}

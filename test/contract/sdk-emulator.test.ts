@@ -165,13 +165,18 @@ describe('archives', () => {
     expect(download.headers.get('content-type')).toBe('application/zip');
   });
 
-  it('maps 400 (no clients), 404 (unknown session or archive) and 409 (relayed, recording, not recording, not deletable)', async () => {
+  it('maps 400 (no clients, malformed session ID), 404 (unknown session or archive) and 409 (relayed, recording, not recording, not deletable)', async () => {
     const lonely = await opentok.createSession({ mediaMode: 'routed' });
     await expect(opentok.archives.create(lonely.sessionId)).rejects.toMatchObject({
       name: 'ArchiveError',
       status: 400,
     });
 
+    // A malformed session ID is an invalid request (400); a well-formed one the platform does not know, 404.
+    await expect(opentok.archives.create('not-a-session-id')).rejects.toMatchObject({
+      name: 'ArchiveError',
+      status: 400,
+    });
     const unknownSession = `1_${Buffer.from(`1~${emu.apiKey}~~0~x~`).toString('base64url')}`;
     await expect(opentok.archives.create(unknownSession)).rejects.toMatchObject({ status: 404 });
     const unknown = '00000000-0000-0000-0000-000000000000';

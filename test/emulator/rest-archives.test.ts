@@ -117,9 +117,34 @@ describe('start', () => {
     });
   });
 
-  it('answers 404 for an unknown session', async () => {
-    const res = await rest(emu, 'POST', archivePath(emu), { body: { sessionId: '1_MX4xfn5-fg' } });
-    expect(res.status).toBe(404);
+  it.each([
+    ['not-a-session'],
+    ['1_'],
+    ['1_!!!'],
+    [`1_${Buffer.from('hello').toString('base64url')}`],
+    [`1_${Buffer.from('2~123456~~0~x~').toString('base64url')}`],
+    [`1_${Buffer.from('1~~~0~x~').toString('base64url')}`],
+  ])('answers 400, not 404, for a malformed sessionId %s (reference §5.5)', async (sessionId) => {
+    const res = await rest(emu, 'POST', archivePath(emu), { body: { sessionId } });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      code: -1,
+      message: expect.stringMatching(/^Invalid request\. sessionId: not a session ID/),
+    });
+  });
+
+  it('answers 404 for a well-formed but unknown session', async () => {
+    for (const sessionId of [
+      '1_MX4xfn5-fg',
+      `1_${Buffer.from(`1~${emu.apiKey}~~0~x~~`).toString('base64url')}`,
+      // Recorded platform IDs (reference §3): the right layout, unknown here.
+      '1_MX40NjI2NDk1Mn5-MTYyMjAyODA3OTgwOH44Tmd0VXR3dGlVdG1ZYjVpeDVXNGxMOGN-fg',
+      '2_MX4xMjM0NTZ-fk1vbiBNYXIgMTcgMDA6NDE6MzEgUERUIDIwMTR-MC42ODM3ODk1MzQ0OTQyODA4fg',
+    ]) {
+      const res = await rest(emu, 'POST', archivePath(emu), { body: { sessionId } });
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ message: expect.stringMatching(/^Not found/) });
+    }
   });
 
   it('answers 409 for a relayed session and for a session already recording', async () => {

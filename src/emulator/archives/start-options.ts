@@ -1,6 +1,7 @@
 /** Validation of the archive start body (reference §5.2); every refusal is the platform's 400 "invalid request". */
 import { z } from 'zod';
 import { badRequest } from '../errors';
+import { isWellFormedSessionId } from '../session-id';
 import type { ArchiveLayout, StreamMode } from '../storage/state-store';
 import type { OutputMode } from '../realtime/protocol';
 
@@ -31,7 +32,11 @@ export const layoutSchema = z
 
 const startSchema = z
   .object({
-    sessionId: z.string().min(1).max(255),
+    sessionId: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine(isWellFormedSessionId, 'not a session ID in the platform format (1_MX4…)'),
     name: z.string().max(1000).nullable().optional(),
     hasAudio: z.boolean().default(true),
     hasVideo: z.boolean().default(true),
