@@ -1,6 +1,7 @@
 /**
  * Media on disk: ordered upload chunks per archive stream, and the assembled archive files: a zip for individual
  * archives and for composed archives whose recorder changed, a webm for a composed archive with one recorder.
+ * Each WebM is written with the Duration its recorder could not know (webm-duration.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -9,9 +10,13 @@ import { Zip, ZipPassThrough } from 'fflate';
 import type { ArchiveFile, ArchiveRecord, UploadRecord } from '../storage/state-store';
 import { removeStaleTempFiles, syncDirectory, writeFileAtomic } from '../storage/atomic-file';
 import { StorageError } from '../errors';
+import { addDurationToHead, WebmDurationScanner } from './webm-duration';
 
 /** Characters allowed in archive, stream and connection IDs that become path segments. */
 export const SAFE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** How far into a recording its Segment Info is looked for; MediaRecorder's ends within the first 100 bytes. */
+const MAX_WEBM_HEAD_BYTES = 64 * 1024;
 
 export interface AssembledFile extends ArchiveFile {
   size: number;
@@ -151,11 +156,45 @@ export function createMediaFiles(dataDir: string): MediaFiles {
     }
   }
 
+  /**
+   * Streams one upload's WebM to `sink` with a Duration in its Segment Info: a first pass over the chunks reads
+   * the duration from the media, the second writes them with the head rewritten. Bytes that are not such a
+   * WebM are written as they came. Returns how many bytes were written.
+   */
+  async function pipeWebm(
+    archiveId: string,
+    uploadKey: string,
+    upload: UploadRecord,
+    sink: (data: Uint8Array) => Promise<void>,
+  ): Promise<number> {
+    const scanner = new WebmDurationScanner();
+    await pipeUpload(archiveId, uploadKey, upload, async (data) => scanner.push(data));
+    const duration = scanner.duration;
+    let written = 0;
+    const write = async (data: Uint8Array): Promise<void> => {
+      written += data.length;
+      await sink(data);
+    };
+    // Collects the first chunks until they hold the whole Info element (normally the first chunk does).
+    let head: Buffer | null = duration === null ? null : Buffer.alloc(0);
+    await pipeUpload(archiveId, uploadKey, upload, async (data) => {
+      if (head === null || duration === null) return write(data);
+      head = Buffer.concat([head, data]);
+      const rewrite = addDurationToHead(head, duration);
+      if (rewrite.kind === 'need-more' && head.length < MAX_WEBM_HEAD_BYTES) return;
+      const bytes = rewrite.kind === 'rewritten' ? rewrite.bytes : head;
+      head = null;
+      await write(bytes);
+    });
+    if (head !== null) await write(head);
+    return written;
+  }
+
   /** Writes a zip of uploads (stored, not deflated: media is already compressed) plus a JSON manifest. */
   async function writeZip(
     archive: ArchiveRecord,
     entries: ReadonlyArray<{ filename: string; uploadKey: string; upload: UploadRecord }>,
-    manifest: ArchiveManifest,
+    manifestFor: (sizes: ReadonlyMap<string, number>) => ArchiveManifest,
   ): Promise<AssembledFile> {
     const fileName = `${archive.id}.zip`;
     const writer = await HashedFileWriter.open(path.join(archivesDir, fileName));
@@ -170,20 +209,22 @@ export function createMediaFiles(dataDir: string): MediaFiles {
       if (zipError) throw zipError;
       while (pending.length > 0) await writer.write(pending.shift() as Uint8Array);
     };
+    const sizes = new Map<string, number>();
     try {
       for (const { filename, uploadKey, upload } of entries) {
         const entry = new ZipPassThrough(filename);
         zip.add(entry);
-        await pipeUpload(archive.id, uploadKey, upload, async (data) => {
+        const size = await pipeWebm(archive.id, uploadKey, upload, async (data) => {
           entry.push(data);
           await flush();
         });
+        sizes.set(filename, size);
         entry.push(new Uint8Array(0), true);
         await flush();
       }
       const manifestEntry = new ZipPassThrough(`${archive.id}.json`);
       zip.add(manifestEntry);
-      manifestEntry.push(new TextEncoder().encode(JSON.stringify(manifest, null, 2)), true);
+      manifestEntry.push(new TextEncoder().encode(JSON.stringify(manifestFor(sizes), null, 2)), true);
       zip.end();
       await flush();
       return { fileName, contentType: 'application/zip', ...(await writer.commit()) };
@@ -213,7 +254,7 @@ export function createMediaFiles(dataDir: string): MediaFiles {
       const fileName = `${archive.id}.webm`;
       const writer = await HashedFileWriter.open(path.join(archivesDir, fileName));
       try {
-        await pipeUpload(archive.id, only[0], only[1], (d) => writer.write(d));
+        await pipeWebm(archive.id, only[0], only[1], (d) => writer.write(d));
         return { fileName, contentType: 'video/webm', ...(await writer.commit()) };
       } catch (cause) {
         await writer.abort();
@@ -229,13 +270,13 @@ export function createMediaFiles(dataDir: string): MediaFiles {
       uploadKey,
       upload,
     }));
-    const manifest: ComposedManifest = {
+    const manifestFor = (sizes: ReadonlyMap<string, number>): ComposedManifest => ({
       ...manifestHeader(archive),
       outputMode: 'composed',
       files: entries.map(({ filename, upload }) => ({
         filename,
         ...offsetsOf(archive, upload),
-        size: upload.bytes,
+        size: sizes.get(filename) ?? upload.bytes,
       })),
       recorders: archive.recorders.map((r) => ({
         connectionId: r.connectionId,
@@ -243,8 +284,8 @@ export function createMediaFiles(dataDir: string): MediaFiles {
         stopTimeOffset: Math.max(0, (r.endedAt ?? endOf(archive)) - archive.createdAt),
         note: r.note,
       })),
-    };
-    return writeZip(archive, entries, manifest);
+    });
+    return writeZip(archive, entries, manifestFor);
   }
 
   async function assembleIndividual(archive: ArchiveRecord): Promise<AssembledFile | null> {
@@ -255,18 +296,18 @@ export function createMediaFiles(dataDir: string): MediaFiles {
       uploadKey,
       upload,
     }));
-    const manifest: IndividualManifest = {
+    const manifestFor = (sizes: ReadonlyMap<string, number>): IndividualManifest => ({
       ...manifestHeader(archive),
       files: entries.map(({ filename, upload }) => ({
         filename,
         ...offsetsOf(archive, upload),
-        size: upload.bytes,
+        size: sizes.get(filename) ?? upload.bytes,
         streamId: upload.streamId,
         videoType: upload.videoType,
         connectionData: upload.connectionData,
       })),
-    };
-    return writeZip(archive, entries, manifest);
+    });
+    return writeZip(archive, entries, manifestFor);
   }
 
   return {

@@ -1,0 +1,109 @@
+/** Downloaded recordings carry a Duration, and the archive's size and sha256sum describe the bytes served. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
+import { archivePath, createSession, jwtClientToken, rest } from './support/platform-client';
+import { readInfoDuration } from './support/webm';
+
+/** A real MediaRecorder file and the chunks its recorder produced (fixtures/README.md). */
+const RECORDING = readFileSync(path.join(__dirname, 'fixtures', 'mediarecorder-vp8-opus.webm'));
+const CHUNK_SIZES = [2195, 2812, 3608, 419];
+const LAST_BLOCK_MS = 1572;
+const DURATION_ELEMENT_BYTES = 11;
+
+let emu: TestEmulator;
+const browsers: FakeBrowser[] = [];
+
+beforeAll(async () => {
+  emu = await startTestEmulator({ limits: { finishDeadlineMs: 800, emptySessionGraceMs: 200 } });
+});
+afterEach(async () => {
+  await Promise.all(browsers.splice(0).map((b) => b.leave()));
+});
+afterAll(() => emu.close());
+
+type ArchiveBody = { id: string; status: string; url: string | null; size: number; sha256sum: string };
+
+async function join(sessionId: string): Promise<FakeBrowser> {
+  const token = await jwtClientToken(emu, sessionId, { role: 'publisher' });
+  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), { apiKey: emu.apiKey, sessionId, token });
+  browsers.push(browser);
+  return browser;
+}
+
+async function upload(browser: FakeBrowser, archiveId: string, streamId: string): Promise<void> {
+  const headers = { 'x-connection-id': browser.connectionId, 'x-upload-key': browser.uploadKey };
+  let at = 0;
+  for (const [seq, size] of CHUNK_SIZES.entries()) {
+    const res = await fetch(`${emu.url}/media/${archiveId}/${streamId}/${seq}`, {
+      method: 'PUT',
+      headers: { ...headers, 'content-type': 'video/webm' },
+      body: RECORDING.subarray(at, at + size),
+    });
+    expect(res.status).toBe(200);
+    at += size;
+  }
+  const res = await fetch(`${emu.url}/media/${archiveId}/${streamId}/finish`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ startTimeOffset: 0, stopTimeOffset: 1700 }),
+  });
+  expect(res.status).toBe(200);
+}
+
+async function recordAndStop(outputMode: 'individual' | 'composed'): Promise<{
+  archive: ArchiveBody;
+  bytes: Buffer;
+  streamId: string;
+}> {
+  const sessionId = await createSession(emu);
+  const browser = await join(sessionId);
+  const publishedStreamId = await browser.publish();
+  const started = await rest(emu, 'POST', archivePath(emu), { body: { sessionId, outputMode } });
+  const archiveId = (started.body as { id: string }).id;
+  const streamId = outputMode === 'composed' ? 'composed' : publishedStreamId;
+  if (outputMode === 'composed') await browser.waitFor((m) => m.type === 'recorderElected');
+  await upload(browser, archiveId, streamId);
+  await rest(emu, 'POST', archivePath(emu, `/${archiveId}/stop`));
+  const deadline = Date.now() + 4000;
+  for (;;) {
+    const archive = (await rest(emu, 'GET', archivePath(emu, `/${archiveId}`))).body as ArchiveBody;
+    if (archive.status === 'available' && archive.url) {
+      const bytes = Buffer.from(await (await fetch(archive.url)).arrayBuffer());
+      return { archive, bytes, streamId };
+    }
+    if (Date.now() > deadline) throw new Error(`archive still ${archive.status}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('base64');
+
+test("a single recorder's composed WebM has a Duration, and size and sha256sum match the download", async () => {
+  expect(readInfoDuration(RECORDING)).toBeNull();
+  const { archive, bytes } = await recordAndStop('composed');
+  expect(readInfoDuration(bytes)).toBe(LAST_BLOCK_MS);
+  expect(bytes.length).toBe(RECORDING.length + DURATION_ELEMENT_BYTES);
+  expect(archive.size).toBe(bytes.length);
+  expect(archive.sha256sum).toBe(sha256(bytes));
+});
+
+test("an individual archive's stream files have a Duration, and the manifest gives their real size", async () => {
+  const { archive, bytes, streamId } = await recordAndStop('individual');
+  expect(archive.size).toBe(bytes.length);
+  expect(archive.sha256sum).toBe(sha256(bytes));
+  const files = unzipSync(bytes);
+  const webm = files[`${streamId}.webm`];
+  expect(webm).toBeDefined();
+  expect(readInfoDuration(webm as Uint8Array)).toBe(LAST_BLOCK_MS);
+  const manifest = JSON.parse(Buffer.from(files[`${archive.id}.json`] as Uint8Array).toString('utf8')) as {
+    files: Array<{ filename: string; size: number }>;
+  };
+  expect(manifest.files).toEqual([
+    expect.objectContaining({ filename: `${streamId}.webm`, size: (webm as Uint8Array).length }),
+  ]);
+  expect((webm as Uint8Array).length).toBe(RECORDING.length + DURATION_ELEMENT_BYTES);
+});
