@@ -53,6 +53,7 @@ export default tseslint.config(
         navigator: 'readonly',
         Intl: 'readonly',
         HTMLElement: 'readonly',
+        AbortSignal: 'readonly',
       },
     },
   },

@@ -6,6 +6,7 @@ import { csrfToken } from './shared/page-data.js';
 // changes, and not at all while the tab is hidden.
 const MIN_DELAY_MS = 3000;
 const MAX_DELAY_MS = 30000;
+const REQUEST_TIMEOUT_MS = 10000;
 const BACKOFF_FACTOR = 1.5;
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -81,7 +82,11 @@ function updateRow(row, archive, page) {
 
 /** Updates the rows in place; returns whether any status changed. */
 async function refresh(table, page) {
-  const response = await fetch(`/history.json?page=${page}`, { headers: { Accept: 'application/json' } });
+  // A request that never answers would otherwise stop the refreshing for good.
+  const response = await fetch(`/history.json?page=${page}`, {
+    headers: { Accept: 'application/json' },
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const history = await response.json();
   const rows = table.querySelectorAll('tbody tr[data-archive-id]');

@@ -185,13 +185,23 @@ test('composed: one WebM mixing everyone that plays in the browser for about the
     await startArchive(host, name, 'composed');
     await Promise.all([expectIndicator(host, true), expectIndicator(participant, true)]);
     const startedAt = Date.now();
-    await host.waitForTimeout(RECORD_MS);
+
+    // The history page opened mid-recording shows the archive as started, then refreshes it in place.
+    const history = await context.newPage();
+    await history.goto(`${app.url}/history`);
+    const row = history.locator('table#archives tbody tr[data-archive-id]', { hasText: name });
+    expect(await row.getAttribute('data-status')).toBe('started');
+    await history.evaluate(() => Object.assign(globalThis, { openedOnce: true }));
+
+    await host.waitForTimeout(Math.max(0, RECORD_MS - (Date.now() - startedAt)));
     await host.click('#stop-archive');
     const recordedMs = Date.now() - startedAt;
     await Promise.all([expectIndicator(host, false), expectIndicator(participant, false)]);
 
-    const history = await context.newPage();
-    const archiveId = await waitForAvailable(history, name);
+    await row.locator('a.download-link').waitFor({ timeout: 30_000 });
+    expect(await row.getAttribute('data-status')).toBe('available');
+    expect(await history.evaluate(() => 'openedOnce' in globalThis)).toBe(true);
+    const archiveId = (await row.getAttribute('data-archive-id')) as string;
     const { bytes, contentType } = await download(history, archiveId);
     expect(contentType).toMatch(/webm/);
     expect(startsWithEbml(bytes)).toBe(true);
