@@ -1,5 +1,4 @@
 /** REST paths as clients really send them: broken percent-escapes, paths outside the emulator's base path. */
-import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { startEmulatorServer, type RunningEmulatorServer } from '../../src/emulator/server';
 import { restJwt } from './support/platform-client';
+import { rawRequest, type RawReply } from '../helpers/raw-request';
 
 /** Log lines at level error (50) or above, as JSON objects. */
 const errorLines: Array<Record<string, unknown>> = [];
@@ -40,31 +40,8 @@ afterAll(async () => {
 });
 
 /** Sends the request target exactly as written (fetch would re-encode it). */
-function send(
-  method: string,
-  target: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; contentType: string; text: string }> {
-  const base = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: base.hostname, port: base.port, method, path: target, headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            contentType: String(res.headers['content-type'] ?? ''),
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.setTimeout(5000, () => req.destroy(new Error(`${method} ${target} timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
+function send(method: string, target: string, headers: Record<string, string> = {}): Promise<RawReply> {
+  return rawRequest(server.url, method, target, headers);
 }
 
 describe('a path parameter that is not valid percent-encoded UTF-8', () => {

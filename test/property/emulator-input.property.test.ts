@@ -3,10 +3,10 @@
  * oversized signals and uploads, tokens for another session or expired. The emulator answers with a 4xx or a
  * protocol error and stays up for everyone else; no reply carries the API secret.
  */
-import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { rawRequest } from '../helpers/raw-request';
 import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
 import {
   archivePath,
@@ -273,42 +273,6 @@ function toRequestTarget(raw: string): string {
   return [...raw].map((ch) => (/^[\x21-\x7e]$/.test(ch) ? ch : encodeURIComponent(ch))).join('');
 }
 
-/** One request sent exactly as written: fetch would normalise dots and re-encode the path first. */
-function rawRequest(
-  method: string,
-  target: string,
-  headers: Record<string, string>,
-  body: Buffer,
-): Promise<{ status: number; contentType: string; text: string }> {
-  const base = new URL(emu.url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: base.hostname,
-        port: base.port,
-        method,
-        path: target,
-        headers: { ...headers, 'content-length': String(body.length) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            contentType: String(res.headers['content-type'] ?? ''),
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(5000, () => req.destroy(new Error(`${method} ${target} timed out`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 it('any route with raw, broken or odd path segments answers 2xx or a 4xx JSON error, never 500', async () => {
   const jwt = await restJwt(emu, { expiresInS: 3600 });
   await fc.assert(
@@ -335,6 +299,7 @@ it('any route with raw, broken or odd path segments answers 2xx or a 4xx JSON er
         // The platform's REST paths are also served at the server root, for SDKs that drop the base path.
         const base = atRoot && pathname.startsWith('/v2/') ? '' : new URL(emu.url).pathname;
         const res = await rawRequest(
+          emu.url,
           route.method,
           `${base}${pathname}`,
           {
