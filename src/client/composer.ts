@@ -1,5 +1,5 @@
 /** Composed archives: draws every stream of the session onto one canvas grid, mixes all audio, records it. */
-import type { ArchiveInfo } from '../emulator/realtime/protocol';
+import type { ArchiveInfo } from '../protocol/realtime';
 import { StreamRecorder } from './recorder';
 import type { UploadTarget } from './upload';
 

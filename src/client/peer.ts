@@ -5,7 +5,7 @@
  * subscribing client knows when a page calls subscribe(), and a connection's token role (whether it may
  * subscribe at all) is not visible to the other clients, so the publisher cannot know whom to offer to.
  */
-import type { RtcEvent } from '../emulator/realtime/protocol';
+import type { RtcEvent } from '../protocol/realtime';
 
 export type RtcKind = RtcEvent['kind'];
 export type PeerState = RTCPeerConnectionState;

@@ -1,19 +1,13 @@
 /** The client's one door to the emulator's realtime WebSocket: connect, rid/ack requests, reconnect. */
-import type {
-  AckMessage,
-  ClientMessage,
-  ConnectMessage,
-  ConnectedMessage,
-  ServerMessage,
-} from '../emulator/realtime/protocol';
+import {
+  CloseCode,
+  type AckMessage,
+  type ClientMessage,
+  type ConnectMessage,
+  type ConnectedMessage,
+  type ServerMessage,
+} from '../protocol/realtime';
 import { OTError } from './errors';
-
-/** Mirrors CloseCode in protocol.ts; a value import would pull server code into the bundle's type graph. */
-const CLOSE_NORMAL = 1000;
-const CLOSE_BAD_TOKEN = 4001;
-const CLOSE_FORCE_DISCONNECTED = 4002;
-const CLOSE_PROTOCOL_ERROR = 4003;
-const CLOSE_SESSION_NOT_FOUND = 4004;
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -99,7 +93,7 @@ export class RealtimeChannel {
   close(): void {
     this.#closedByClient = true;
     window.clearInterval(this.#pingTimer);
-    this.#socket?.close(CLOSE_NORMAL);
+    this.#socket?.close(CloseCode.normal);
     this.#socket = null;
     this.#failPending();
   }
@@ -188,7 +182,7 @@ export class RealtimeChannel {
 
   #connectError(closeCode: number): OTError {
     const error = this.#serverError;
-    if (closeCode === CLOSE_BAD_TOKEN || error?.name === 'OT_AUTHENTICATION_ERROR') {
+    if (closeCode === CloseCode.badToken || error?.name === 'OT_AUTHENTICATION_ERROR') {
       return new OTError({
         name: 'OT_AUTHENTICATION_ERROR',
         message:
@@ -196,7 +190,7 @@ export class RealtimeChannel {
           'The token was rejected: check that it belongs to this session and has not expired.',
       });
     }
-    if (closeCode === CLOSE_SESSION_NOT_FOUND) {
+    if (closeCode === CloseCode.sessionNotFound) {
       return new OTError({
         name: 'OT_INVALID_SESSION_ID',
         message: error?.message ?? 'The session was not found.',
@@ -215,12 +209,18 @@ export class RealtimeChannel {
     this.#socket = null;
     this.#failPending();
     if (this.#closedByClient) return;
-    if (closeCode === CLOSE_FORCE_DISCONNECTED) {
+    if (closeCode === CloseCode.forceDisconnected) {
       this.#options.events.closed('forceDisconnected');
       return;
     }
-    if (closeCode === CLOSE_NORMAL || closeCode === CLOSE_BAD_TOKEN || closeCode === CLOSE_PROTOCOL_ERROR) {
-      this.#options.events.closed(closeCode === CLOSE_NORMAL ? 'clientDisconnected' : 'networkDisconnected');
+    if (
+      closeCode === CloseCode.normal ||
+      closeCode === CloseCode.badToken ||
+      closeCode === CloseCode.protocolError
+    ) {
+      this.#options.events.closed(
+        closeCode === CloseCode.normal ? 'clientDisconnected' : 'networkDisconnected',
+      );
       return;
     }
     this.#options.events.reconnecting();

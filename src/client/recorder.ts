@@ -1,5 +1,6 @@
 /** Records one MediaStream as WebM with MediaRecorder and uploads it in half-second chunks while recording. */
-import type { ArchiveInfo, FinishUploadBody } from '../emulator/realtime/protocol';
+import type { ArchiveInfo } from '../protocol/realtime';
+import type { FinishUploadBody } from '../protocol/media-upload';
 import { ChunkUploader, type UploadTarget } from './upload';
 
 // A closed tab can only send what fits in the browser's 64 KiB keep-alive budget (upload.ts): half a second

@@ -5,7 +5,7 @@ import type {
   RtcEvent,
   ServerMessage,
   StreamInfo,
-} from '../emulator/realtime/protocol';
+} from '../protocol/realtime';
 import { Composer, type ComposerSource } from './composer';
 import { sortWidgetArguments } from './dom';
 import { OTError } from './errors';

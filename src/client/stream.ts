@@ -1,5 +1,5 @@
 /** Connection and Stream objects as OpenTok.js exposes them to pages, built from the realtime wire types. */
-import type { ConnectionInfo, StreamInfo } from '../emulator/realtime/protocol';
+import type { ConnectionInfo, StreamInfo } from '../protocol/realtime';
 
 export class Connection {
   readonly connectionId: string;

@@ -1,5 +1,5 @@
-/** Ordered, resumable chunk upload of one recording to the emulator's media endpoint (see protocol.ts). */
-import type { FinishUploadBody } from '../emulator/realtime/protocol';
+/** Ordered, resumable chunk upload of one recording to the emulator's media endpoint (src/protocol/media-upload.ts). */
+import type { FinishUploadBody } from '../protocol/media-upload';
 
 export interface UploadCredentials {
   connectionId: string;

@@ -8,7 +8,7 @@ import { describeSecretSource, loadCredentials } from './credentials';
 import { resolveLimits, type EmulatorLimits } from './limits';
 import { createMediaFiles } from './media/media-files';
 import { createUploads } from './media/uploads';
-import type { IceServer } from './realtime/protocol';
+import type { IceServer } from '../protocol/realtime';
 import { createRealtimeServer } from './realtime/realtime-server';
 import { createSessionHub } from './realtime/session-hub';
 import { createArchiveHandlers } from './rest/archive-routes';
@@ -20,7 +20,7 @@ import { openStateStore } from './storage/state-store';
 
 export { LOCAL_API_KEY } from './credentials';
 export type { EmulatorLimits } from './limits';
-export type { IceServer } from './realtime/protocol';
+export type { IceServer } from '../protocol/realtime';
 export { DEFAULT_LIMITS } from './limits';
 
 export interface EmulatorOptions {

@@ -1,5 +1,5 @@
 /** The composed recorder's audio: a context the browser keeps suspended resumes on the page's next gesture. */
-import type { ArchiveInfo } from '../../src/emulator/realtime/protocol';
+import type { ArchiveInfo } from '../../src/protocol/realtime';
 
 /** The part of src/client/composer.ts under test, loaded by path as in recorder.test.ts (DOM-typed code). */
 interface Composer {

@@ -1,5 +1,5 @@
 /** The local client's stream recorder: a stop that comes before the start leaves no MediaRecorder running. */
-import type { ArchiveInfo } from '../../src/emulator/realtime/protocol';
+import type { ArchiveInfo } from '../../src/protocol/realtime';
 
 /** The part of src/client/recorder.ts under test. Browser code is type-checked against the DOM by its own
  * tsconfig (src/client), so it is loaded by path here rather than imported into the Node program. */

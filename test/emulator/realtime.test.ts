@@ -1,6 +1,6 @@
 /** Realtime: WebSocket clients playing browsers — tokens, event order, signals, WebRTC relay, roles, reconnects. */
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { CloseCode, type ServerMessage } from '../../src/emulator/realtime/protocol';
+import { CloseCode, type ServerMessage } from '../../src/protocol/realtime';
 import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
 import {
   archivePath,

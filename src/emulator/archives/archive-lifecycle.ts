@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { PlatformError, badRequest, conflict, notFound } from '../errors';
 import type { EmulatorLimits } from '../limits';
 import type { MediaFiles } from '../media/media-files';
-import type { ArchiveInfo } from '../realtime/protocol';
+import type { ArchiveInfo } from '../../protocol/realtime';
 import type { PresenceListener, SessionHub } from '../realtime/session-hub';
 import type { ArchiveLayout, ArchiveReason, ArchiveRecord, StateStore } from '../storage/state-store';
 import type { StartArchiveOptions } from './start-options';

@@ -1,6 +1,6 @@
 /** Verifies client (connection) tokens like the platform: legacy T1 (HMAC-SHA1) and HS256 JWT (reference §4). */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../realtime/protocol';
+import type { Role } from '../../protocol/realtime';
 import { AuthenticationError } from '../errors';
 import { verifyHs256Jwt } from './hs256-jwt';
 

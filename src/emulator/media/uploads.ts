@@ -1,10 +1,10 @@
-/** Chunked, resumable media uploads from clients (protocol.ts "media upload"): ordered, idempotent, bounded. */
+/** Chunked, resumable media uploads from clients (src/protocol/media-upload.ts): ordered, idempotent, bounded. */
 import { z } from 'zod';
 import type { ArchiveLifecycle } from '../archives/archive-lifecycle';
 import { describeIssues } from '../archives/start-options';
 import { PlatformError, badRequest, conflict, notFound, tooLarge } from '../errors';
 import type { EmulatorLimits } from '../limits';
-import { COMPOSED_STREAM_ID, type FinishUploadBody } from '../realtime/protocol';
+import { COMPOSED_STREAM_ID, type FinishUploadBody } from '../../protocol/media-upload';
 import type { ConnectionCredentials, SessionHub } from '../realtime/session-hub';
 import type { ArchiveRecord, StateStore, UploadRecord } from '../storage/state-store';
 import type { MediaFiles } from './media-files';

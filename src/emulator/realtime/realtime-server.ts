@@ -7,14 +7,14 @@ import { verifyClientToken } from '../auth/client-token';
 import { AuthenticationError } from '../errors';
 import type { EmulatorLimits } from '../limits';
 import type { StateStore } from '../storage/state-store';
-import { parseClientMessage } from './client-messages';
+import { parseClientMessage } from '../../protocol/client-messages';
 import {
   CloseCode,
   REALTIME_PATH,
   type AckMessage,
   type ClientMessage,
   type ConnectMessage,
-} from './protocol';
+} from '../../protocol/realtime';
 import { RealtimeError } from './realtime-error';
 import type { ClientSocket, SessionHub } from './session-hub';
 

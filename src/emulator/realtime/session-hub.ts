@@ -19,7 +19,7 @@ import {
   type StreamDestroyedEvent,
   type StreamInfo,
   type VideoType,
-} from './protocol';
+} from '../../protocol/realtime';
 import { RealtimeError, invalidParameter, notFoundInSession, permissionDenied } from './realtime-error';
 
 /** The transport side of one client: a WebSocket in production, anything that can send and close in tests. */

@@ -1,7 +1,7 @@
 /** The emulator's sessions and archives, kept in memory and saved atomically to dataDir/emulator.json. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { OutputMode, VideoType } from '../realtime/protocol';
+import type { OutputMode, VideoType } from '../../protocol/realtime';
 import { StorageError } from '../errors';
 import { removeStaleTempFiles, writeFileAtomic } from './atomic-file';
 

@@ -1,6 +1,6 @@
 /** A WebSocket participant of local mode: joins with a page's token, publishes, and records when elected. */
 import WebSocket from 'ws';
-import type { ServerMessage } from '../../../src/emulator/realtime/protocol';
+import type { ServerMessage } from '../../../src/protocol/realtime';
 
 const WAIT_MS = 3000;
 

@@ -1,6 +1,6 @@
 /** A WebSocket client playing a browser of local mode: connects, sends requests, and waits for events in order. */
 import WebSocket from 'ws';
-import type { ConnectedMessage, ServerMessage } from '../../../src/emulator/realtime/protocol';
+import type { ConnectedMessage, ServerMessage } from '../../../src/protocol/realtime';
 
 const WAIT_MS = 3000;
 

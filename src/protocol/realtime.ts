@@ -2,7 +2,8 @@
  * The emulator's realtime protocol: JSON text frames over one WebSocket per browser client.
  *
  * This module is the single definition shared by the emulator (server side) and the local-mode browser
- * client in src/client (type-only import). It holds types and constants only, so bundling it costs nothing.
+ * client in src/client, which imports its types and constants; it holds nothing else, so nothing of the
+ * server reaches the browser bundle.
  * docs/realtime-protocol.md describes the same protocol in prose.
  *
  * Endpoint: `ws(s)://<host><basePath>/realtime` where basePath is where the emulator is mounted
@@ -255,24 +256,3 @@ export const CloseCode = {
   protocolError: 4003,
   sessionNotFound: 4004,
 } as const;
-
-// ---------------------------------------------------------------- media upload (HTTP)
-//
-// While an archive records, each publishing client uploads its stream's WebM in ordered chunks:
-//   PUT  <basePath>/media/<archiveId>/<streamId>/<seq>   body: raw bytes (application/octet-stream)
-//        headers: X-Connection-Id, X-Upload-Key (from `connected`)
-//        seq starts at 0; a chunk already stored answers 200 again (idempotent), a gap answers 409
-//        with { nextSeq }.
-//   GET  <basePath>/media/<archiveId>/<streamId>          → { nextSeq, finished } to resume after a reconnect
-//   POST <basePath>/media/<archiveId>/<streamId>/finish   JSON FinishUploadBody: no more chunks
-// The composed recording uses streamId 'composed'.
-
-export const COMPOSED_STREAM_ID = 'composed';
-
-export interface FinishUploadBody {
-  /** ms since the archive's createdAt */
-  startTimeOffset: number;
-  stopTimeOffset: number;
-  /** composed only: why this recorder ended (e.g. 'recorder left' when another client took over) */
-  note?: string;
-}

@@ -1,6 +1,6 @@
-/** Runtime validation of client → server frames against the types of protocol.ts. */
+/** Runtime validation of client → server frames against the types of realtime.ts. */
 import { z } from 'zod';
-import type { ClientMessage } from './protocol';
+import type { ClientMessage } from './realtime';
 
 const rid = z.number().int().nonnegative().optional();
 const id = z.string().min(1).max(255);
