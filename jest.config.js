@@ -5,7 +5,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  // jose 6 ships only ES modules; jest's CommonJS runtime on Node 20 needs them compiled like our own code.
+  transform: { '^.+\\.ts$': ['@swc/jest'], '/node_modules/jose/.+\\.js$': ['@swc/jest'] },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   setupFiles: ['<rootDir>/test/setup/fast-check.ts'],
   testTimeout: 20000,
 };
