@@ -127,7 +127,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     return this;
   }
 
-  /** Called by Session once the emulator accepted the stream. */
+  /** Called by publishing.ts once the emulator accepted the stream. */
   attachStream(stream: Stream, session: object): void {
     this.stream = stream;
     this.session = session;
@@ -135,7 +135,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   }
 
   /**
-   * Called by Session when the stream ends; the default action (not prevented) destroys the publisher.
+   * Called by publishing.ts when the stream ends; the default action (not prevented) destroys the publisher.
    * `keep` is for a stream lost in a reconnect that the session publishes again at once.
    */
   detachStream(reason: string, keep = false): void {

@@ -15,13 +15,16 @@ const PING_INTERVAL_MS = 20_000;
 /** Backoff before each reconnect attempt; the length bounds how long a blip may last. */
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000, 4000];
 
+/** Why a session ended, as its `sessionDisconnected` event reports it. */
+export type CloseReason = 'clientDisconnected' | 'forceDisconnected' | 'networkDisconnected';
+
 export type RealtimeEvents = {
   /** every server message except acks and the `connected` reply */
   message: (message: ServerMessage) => void;
   reconnecting: () => void;
   reconnected: (connected: ConnectedMessage) => void;
   /** the socket is gone for good and will not be reopened */
-  closed: (reason: 'clientDisconnected' | 'forceDisconnected' | 'networkDisconnected') => void;
+  closed: (reason: CloseReason) => void;
 };
 
 export interface RealtimeOptions {

@@ -1,37 +1,32 @@
-/** OT.Session: connects to the emulator's realtime channel and keeps streams, peers and recordings in step. */
-import type {
-  ArchiveInfo,
-  ConnectedMessage,
-  RtcEvent,
-  ServerMessage,
-  StreamInfo,
-} from '../protocol/realtime';
-import { Composer, type ComposerSource } from './composer';
+/**
+ * OT.Session: the page's API and events for one session. It owns the parts that keep the session in step with
+ * the emulator (connection, registry, publishing, subscriptions, recording) and turns their reports into events.
+ */
+import type { ArchiveInfo, ConnectedMessage, ServerMessage, SignalEvent } from '../protocol/realtime';
+import { ArchiveRecording } from './archive-recording';
+import type { ComposerSource } from './composer';
 import { sortWidgetArguments } from './dom';
-import { OTError } from './errors';
+import type { OTError } from './errors';
 import { createEvent, EventEmitter, type OTEvent } from './events';
-import { PublisherPeer, SubscriberPeer } from './peer';
+import type { IceConfig } from './ice-config';
 import { Publisher, type PublisherProperties } from './publisher';
-import { RealtimeChannel } from './realtime';
-import { StreamRecorder } from './recorder';
-import { Connection, Stream } from './stream';
-import { Subscriber, type SubscriberProperties } from './subscriber';
-import type { UploadTarget } from './upload';
-
-/** Mirrors the protocol's constants; importing values from protocol.ts would bundle server code. */
-const COMPOSED_STREAM_ID = 'composed';
-const MAX_SIGNAL_DATA_BYTES = 8192;
-const MAX_SIGNAL_TYPE_BYTES = 128;
-const SIGNAL_TYPE_PATTERN = /^[A-Za-z0-9\-_~]*$/;
+import { PublisherPeers } from './publisher-peers';
+import { Publishing } from './publishing';
+import type { CloseReason } from './realtime';
+import { SessionConnection, type SessionCapabilities, type SessionState } from './session-connection';
+import { SessionRegistry } from './session-registry';
+import {
+  findSignalSender,
+  requestForceDisconnect,
+  sendSignal,
+  signalEventType,
+  type OutgoingSignal,
+} from './signals';
+import type { Connection, Stream } from './stream';
+import type { Subscriber, SubscriberProperties } from './subscriber';
+import { Subscriptions } from './subscriptions';
 
 type Callback = (error?: OTError) => void;
-
-/** OpenTok.js's iceConfig option: `includeServers: 'custom'` uses only the page's servers. */
-export interface IceConfig {
-  includeServers?: 'all' | 'custom';
-  transportPolicy?: 'all' | 'relay';
-  customServers?: RTCIceServer[];
-}
 
 export type SignalEventObject = OTEvent<string, Session> & { data?: string; from: Connection | null };
 
@@ -54,47 +49,15 @@ export interface SessionEnvironment {
   emulatorPath: string;
 }
 
-interface Capabilities {
-  publish: number;
-  subscribe: number;
-  forceDisconnect: number;
-  forceUnpublish: number;
-  forceMute: number;
-}
-
-const NO_CAPABILITIES: Capabilities = {
-  publish: 0,
-  subscribe: 0,
-  forceDisconnect: 0,
-  forceUnpublish: 0,
-  forceMute: 0,
-};
-
 export class Session extends EventEmitter<SessionEvents> {
   readonly apiKey: string;
   readonly sessionId: string;
-  connection: Connection | undefined;
-  capabilities: Capabilities = { ...NO_CAPABILITIES };
-  currentState: 'disconnected' | 'connecting' | 'connected' | 'disconnecting' = 'disconnected';
-
-  readonly #env: SessionEnvironment;
-  readonly #iceConfig: IceConfig | undefined;
-  #channel: RealtimeChannel | null = null;
-  /** kept after a disconnect: uploads still finishing then must authenticate as before */
-  #uploadCredentials = { connectionId: '', uploadKey: '' };
-  #iceServers: RTCIceServer[] = [];
-  readonly #connections = new Map<string, Connection>();
-  readonly #streams = new Map<string, Stream>();
-  /** own publishers by streamId */
-  readonly #publishers = new Map<string, Publisher>();
-  readonly #subscribers = new Map<string, Subscriber>();
-  /** publisher side of each (own stream, subscribing connection) pair: `${streamId} ${connectionId}` */
-  readonly #publisherPeers = new Map<string, PublisherPeer>();
-  #archive: ArchiveInfo | null = null;
-  readonly #recorders = new Map<string, StreamRecorder>();
-  #composer: Composer | null = null;
-  #composerArchiveId: string | null = null;
-  readonly #onPageHide = (): void => this.#abandonRecordings();
+  readonly #link: SessionConnection;
+  readonly #registry: SessionRegistry;
+  readonly #recording: ArchiveRecording;
+  readonly #publisherPeers: PublisherPeers;
+  readonly #publishing: Publishing;
+  readonly #subscriptions: Subscriptions;
 
   constructor(
     apiKey: string,
@@ -105,78 +68,70 @@ export class Session extends EventEmitter<SessionEvents> {
     super();
     this.apiKey = apiKey;
     this.sessionId = sessionId;
-    this.#env = env;
-    this.#iceConfig = options.iceConfig;
-  }
-
-  // ------------------------------------------------------------------ connect / disconnect
-
-  connect(token: string, callback?: Callback): this {
-    if (this.currentState !== 'disconnected') {
-      queueMicrotask(() =>
-        callback?.(
-          new OTError({
-            name: 'OT_CONNECT_FAILED',
-            message: 'This session is already connected or connecting.',
-          }),
-        ),
-      );
-      return this;
-    }
-    if (typeof token !== 'string' || token === '') {
-      queueMicrotask(() =>
-        callback?.(
-          new OTError({
-            name: 'OT_AUTHENTICATION_ERROR',
-            message: 'No token was given to session.connect().',
-          }),
-        ),
-      );
-      return this;
-    }
-    this.currentState = 'connecting';
-    const channel = new RealtimeChannel({
-      url: this.#realtimeUrl(),
-      connect: { apiKey: this.apiKey, sessionId: this.sessionId, token },
+    this.#link = new SessionConnection({
+      apiKey,
+      sessionId,
+      emulatorPath: env.emulatorPath,
+      iceConfig: options.iceConfig,
       events: {
+        connected: (connected) => this.#onConnected(connected),
+        reconnecting: () => this.emit('sessionReconnecting', createEvent('sessionReconnecting', this, {})),
+        reconnected: (connected) => this.#onReconnected(connected),
         message: (message) => this.#onMessage(message),
-        reconnecting: () => this.#emitSimple('sessionReconnecting'),
-        reconnected: (connected) => {
-          this.#applyConnected(connected, true);
-          this.#emitSimple('sessionReconnected');
-        },
         closed: (reason) => this.#onClosed(reason),
+        pageHidden: () => this.#recording.abandonAll(),
       },
     });
-    this.#channel = channel;
-    channel.open().then(
-      (connected) => {
-        if (this.#channel !== channel) return;
-        this.currentState = 'connected';
-        window.addEventListener('pagehide', this.#onPageHide);
-        this.#applyConnected(connected, false);
-        callback?.();
+    this.#registry = new SessionRegistry({
+      connectionCreated: (connection) => this.#announceConnection(connection),
+      connectionDestroyed: (connection, reason) => {
+        this.#publisherPeers.closeForConnection(connection.connectionId);
+        this.emit('connectionDestroyed', createEvent('connectionDestroyed', this, { connection, reason }));
       },
-      (error: OTError) => {
-        if (this.#channel === channel) this.#channel = null;
-        this.currentState = 'disconnected';
-        callback?.(error);
+      streamCreated: (stream) => this.#announceStream(stream),
+      streamDestroyed: (stream, reason) => {
+        const event = createEvent('streamDestroyed', this, { stream, reason }, true);
+        this.emit('streamDestroyed', event);
+        // Default action, as in OpenTok.js: subscribers of a gone stream are removed from the page.
+        if (!event.isDefaultPrevented()) this.#subscriptions.removeFor(stream.streamId);
       },
-    );
+    });
+    this.#recording = new ArchiveRecording({ emulatorPath: env.emulatorPath });
+    this.#publisherPeers = new PublisherPeers(this.#link);
+    this.#subscriptions = new Subscriptions({ link: this.#link, registry: this.#registry });
+    this.#publishing = new Publishing({
+      link: this.#link,
+      peers: this.#publisherPeers,
+      recording: this.#recording,
+      session: this,
+    });
+  }
+
+  /** This client's own connection, from `sessionConnected` until `sessionDisconnected` has been handled. */
+  get connection(): Connection | undefined {
+    return this.#link.connection;
+  }
+
+  get capabilities(): SessionCapabilities {
+    return this.#link.capabilities;
+  }
+
+  get currentState(): SessionState {
+    return this.#link.state;
+  }
+
+  connect(token: string, callback?: Callback): this {
+    this.#link.connect(token, callback);
     return this;
   }
 
   /** Resolves once recordings in progress have been flushed to the emulator. */
   disconnect(): Promise<void> {
-    if (this.currentState === 'disconnected') return Promise.resolve();
-    this.currentState = 'disconnecting';
-    const flushed = this.#stopRecordings('recorder left');
-    this.#channel?.close();
-    this.#onClosed('clientDisconnected');
+    if (this.#link.state === 'disconnected') return Promise.resolve();
+    const flushed = this.#recording.stopAll('recorder left');
+    this.#link.disconnect();
     return flushed;
   }
-
-  // ------------------------------------------------------------------ publish
 
   publish(publisher: Publisher, callback?: Callback): Publisher;
   publish(target: HTMLElement | string, properties?: PublisherProperties, callback?: Callback): Publisher;
@@ -195,7 +150,8 @@ export class Session extends EventEmitter<SessionEvents> {
       callback = typeof propertiesOrCallback === 'function' ? propertiesOrCallback : maybeCallback;
       publisher = new Publisher(publisherOrTarget, properties);
     }
-    this.#publish(publisher)
+    this.#publishing
+      .publish(publisher)
       .then(
         () => callback?.(),
         (error: OTError) => callback?.(error),
@@ -204,54 +160,13 @@ export class Session extends EventEmitter<SessionEvents> {
     return publisher;
   }
 
-  async #publish(publisher: Publisher): Promise<void> {
-    const channel = this.#requireConnected();
-    if (!this.capabilities.publish) {
-      throw new OTError({
-        name: 'OT_PERMISSION_DENIED',
-        message: 'This token does not allow publishing (its role is subscriber).',
-      });
-    }
-    if (publisher.stream) return;
-    const media = await publisher.whenMedia();
-    const video = media.getVideoTracks()[0];
-    const settings = video?.getSettings();
-    const ack = await channel.request({
-      type: 'publish',
-      stream: {
-        name: publisher.properties.name ?? '',
-        hasAudio: media.getAudioTracks().some((t) => t.enabled),
-        hasVideo: media.getVideoTracks().some((t) => t.enabled),
-        videoType: 'camera',
-        videoDimensions: { width: settings?.width ?? 640, height: settings?.height ?? 480 },
-        frameRate: Math.round(settings?.frameRate ?? publisher.properties.frameRate ?? 30),
-      },
-    });
-    if (!ack.stream || !this.connection) {
-      throw new OTError({
-        name: 'OT_UNEXPECTED_SERVER_RESPONSE',
-        message: 'The emulator did not return the new stream.',
-      });
-    }
-    const stream = new Stream(ack.stream, this.connection);
-    this.#streams.set(stream.streamId, stream);
-    this.#publishers.set(stream.streamId, publisher);
-    publisher.attachStream(stream, this);
-    if (this.#archive?.outputMode === 'individual') this.#startRecorder(publisher, this.#archive);
-  }
-
   unpublish(publisher: Publisher): void {
-    const stream = publisher.stream;
-    if (!stream) return;
-    this.#channel?.request({ type: 'unpublish', streamId: stream.streamId }).catch(() => undefined);
-    this.#endOwnStream(stream.streamId, 'unpublished');
+    this.#publishing.unpublish(publisher);
   }
 
   getPublisherForStream(stream: Stream): Publisher | undefined {
-    return this.#publishers.get(stream.streamId);
+    return this.#publishing.find(stream.streamId);
   }
-
-  // ------------------------------------------------------------------ subscribe
 
   subscribe(
     stream: Stream,
@@ -259,74 +174,8 @@ export class Session extends EventEmitter<SessionEvents> {
     properties?: SubscriberProperties | Callback,
     callback?: Callback,
   ): Subscriber | undefined {
-    ({ target, properties, callback } = sortWidgetArguments<SubscriberProperties, Callback>(
-      target,
-      properties,
-      callback,
-    ));
-    const fail = (error: OTError): undefined => {
-      queueMicrotask(() => callback?.(error));
-      return undefined;
-    };
-    if (this.currentState !== 'connected' || !this.#channel) {
-      return fail(
-        new OTError({ name: 'OT_NOT_CONNECTED', message: 'Connect to the session before subscribing.' }),
-      );
-    }
-    if (!this.capabilities.subscribe) {
-      return fail(
-        new OTError({ name: 'OT_PERMISSION_DENIED', message: 'This token does not allow subscribing.' }),
-      );
-    }
-    const known = stream ? this.#streams.get(stream.streamId) : undefined;
-    if (!known || this.#publishers.has(known.streamId)) {
-      return fail(
-        new OTError({
-          name: 'OT_STREAM_NOT_FOUND',
-          message: 'That stream is not (or no longer) in this session.',
-        }),
-      );
-    }
-    this.#subscribers.get(known.streamId)?.destroy('unsubscribe');
-    let subscriber: Subscriber;
-    try {
-      subscriber = new Subscriber(known, target as HTMLElement | string | undefined, properties ?? {});
-    } catch (error) {
-      return fail(error as OTError);
-    }
-    this.#subscribers.set(known.streamId, subscriber);
-    const channel = this.#channel;
-    const publisherConnectionId = known.connection.connectionId;
-    let answered = false;
-    subscriber.attachPeer(
-      (handlers) =>
-        new SubscriberPeer({
-          ...this.#peerConfiguration(),
-          send: (kind, payload) =>
-            channel.send({ type: 'rtc', to: publisherConnectionId, streamId: known.streamId, kind, payload }),
-          onStream: handlers.onStream,
-          onState: handlers.onState,
-        }),
-      (error) => {
-        answered = true;
-        callback?.(error);
-      },
-      (s) => {
-        if (this.#subscribers.get(known.streamId) === s) this.#subscribers.delete(known.streamId);
-      },
-    );
-    window.setTimeout(() => {
-      if (!answered && !subscriber.destroyed) {
-        answered = true;
-        callback?.(
-          new OTError({
-            name: 'OT_UNABLE_TO_SUBSCRIBE',
-            message: 'The video connection to that stream could not be set up.',
-          }),
-        );
-      }
-    }, 20_000);
-    return subscriber;
+    const args = sortWidgetArguments<SubscriberProperties, Callback>(target, properties, callback);
+    return this.#subscriptions.subscribe(stream, args.target, args.properties ?? {}, args.callback);
   }
 
   unsubscribe(subscriber: Subscriber): void {
@@ -334,199 +183,77 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   getSubscribersForStream(stream: Stream): Subscriber[] {
-    const subscriber = this.#subscribers.get(stream.streamId);
-    return subscriber ? [subscriber] : [];
+    return this.#subscriptions.subscribersFor(stream.streamId);
   }
 
-  // ------------------------------------------------------------------ signal, forceDisconnect
-
-  signal(
-    signal: { type?: string; data?: string; to?: Connection; retryAfterReconnect?: boolean },
-    callback?: Callback,
-  ): Promise<void> {
-    const result = this.#signal(signal);
-    result.then(
-      () => callback?.(),
-      (error: OTError) => callback?.(error),
-    );
-    return callback ? result.catch(() => undefined) : result;
-  }
-
-  async #signal(signal: { type?: string; data?: string; to?: Connection }): Promise<void> {
-    const channel = this.#requireConnected();
-    const type = signal.type;
-    const data = signal.data;
-    const encoder = new TextEncoder();
-    if (
-      type !== undefined &&
-      (encoder.encode(type).length > MAX_SIGNAL_TYPE_BYTES || !SIGNAL_TYPE_PATTERN.test(type))
-    ) {
-      throw new OTError({
-        name: 'OT_INVALID_PARAMETER',
-        message: 'A signal type is at most 128 characters of letters, digits, "-", "_" and "~".',
-      });
-    }
-    if (
-      data !== undefined &&
-      (typeof data !== 'string' || encoder.encode(data).length > MAX_SIGNAL_DATA_BYTES)
-    ) {
-      throw new OTError({
-        name: 'OT_INVALID_PARAMETER',
-        message: 'Signal data must be a string of at most 8 KB.',
-      });
-    }
-    await channel.request({
-      type: 'signal',
-      ...(signal.to ? { to: signal.to.connectionId } : {}),
-      ...(type !== undefined ? { signalType: type } : {}),
-      ...(data !== undefined ? { data } : {}),
-    });
+  signal(signal: OutgoingSignal, callback?: Callback): Promise<void> {
+    return settle(sendSignal(this.#link, signal), callback);
   }
 
   forceDisconnect(connection: Connection, callback?: Callback): Promise<void> {
-    const result = (async () => {
-      const channel = this.#requireConnected();
-      if (!this.capabilities.forceDisconnect) {
-        throw new OTError({
-          name: 'OT_PERMISSION_DENIED',
-          message: 'Only a moderator token may force a disconnect.',
-        });
-      }
-      await channel.request({ type: 'forceDisconnect', connectionId: connection.connectionId });
-    })();
-    result.then(
-      () => callback?.(),
-      (error: OTError) => callback?.(error),
+    return settle(requestForceDisconnect(this.#link, connection), callback);
+  }
+
+  #onConnected(connected: ConnectedMessage): void {
+    this.#recording.useCredentialsOf(connected);
+    this.#registry.load(connected);
+    this.emit(
+      'sessionConnected',
+      createEvent('sessionConnected', this, {
+        connections: this.#registry.connections(),
+        streams: this.#registry.streams(),
+      }),
     );
-    return callback ? result.catch(() => undefined) : result;
-  }
-
-  // ------------------------------------------------------------------ server messages
-
-  #applyConnected(connected: ConnectedMessage, reconnect: boolean): void {
-    this.connection = new Connection(connected.connection);
-    const caps = connected.capabilities;
-    this.capabilities = {
-      publish: caps.publish ? 1 : 0,
-      subscribe: caps.subscribe ? 1 : 0,
-      forceDisconnect: caps.forceDisconnect ? 1 : 0,
-      forceUnpublish: caps.forceDisconnect ? 1 : 0,
-      forceMute: caps.forceDisconnect ? 1 : 0,
-    };
-    this.#uploadCredentials = {
-      connectionId: connected.connection.connectionId,
-      uploadKey: connected.uploadKey,
-    };
-    this.#iceServers = connected.iceServers;
-    const own = this.connection.connectionId;
-
-    const others = connected.connections.filter((c) => c.connectionId !== own);
-    const remoteStreams = connected.streams.filter((s) => s.connectionId !== own);
-    if (!reconnect) {
-      for (const info of others) this.#connections.set(info.connectionId, new Connection(info));
-      for (const info of remoteStreams) this.#addStream(info);
-      this.emit(
-        'sessionConnected',
-        createEvent('sessionConnected', this, {
-          connections: [...this.#connections.values()],
-          streams: [...this.#streams.values()].filter((s) => !this.#publishers.has(s.streamId)),
-        }),
-      );
-      for (const connection of this.#connections.values()) this.#emitConnectionCreated(connection);
-      for (const stream of [...this.#streams.values()]) this.#emitStreamCreated(stream);
-    } else {
-      // Only what changed while the socket was down becomes an event, so nothing appears twice.
-      const liveConnections = new Set(others.map((c) => c.connectionId));
-      for (const [id, connection] of this.#connections) {
-        if (!liveConnections.has(id)) this.#removeConnection(connection, 'networkDisconnected');
-      }
-      for (const info of others) {
-        if (this.#connections.has(info.connectionId)) continue;
-        const connection = new Connection(info);
-        this.#connections.set(info.connectionId, connection);
-        this.#emitConnectionCreated(connection);
-      }
-      const liveStreams = new Set(remoteStreams.map((s) => s.streamId));
-      for (const stream of [...this.#streams.values()]) {
-        if (!this.#publishers.has(stream.streamId) && !liveStreams.has(stream.streamId)) {
-          this.#removeRemoteStream(stream.streamId, 'networkDisconnected');
-        }
-      }
-      for (const info of remoteStreams) {
-        if (!this.#streams.has(info.streamId)) this.#emitStreamCreated(this.#addStream(info));
-      }
-    }
-
-    if (reconnect) {
-      // A refused resume means a new connection: none of this client's streams survived. A resume reports
-      // the streams it kept; one missing there (e.g. removed by the emulator meanwhile) is published again.
-      const kept = connected.resumed
-        ? new Set((connected.ownStreams ?? []).map((s) => s.streamId))
-        : new Set();
-      const lost = [...this.#publishers.keys()].filter(
-        (id) => connected.resumed === false || (connected.ownStreams !== undefined && !kept.has(id)),
-      );
-      if (lost.length > 0) this.#republish(lost);
-      // The publishers closed their side of every peer connection of the old connection.
-      if (connected.resumed === false)
-        for (const subscriber of this.#subscribers.values()) subscriber.renegotiate();
-    }
-
+    for (const connection of this.#registry.connections()) this.#announceConnection(connection);
+    for (const stream of this.#registry.streams()) this.#announceStream(stream);
     const archive = connected.archive;
-    if (archive && archive.id !== this.#archive?.id) this.#onArchiveStarted(archive);
-    else if (!archive && this.#archive && reconnect) this.#onArchiveStopped(this.#archive);
+    if (archive && archive.id !== this.#recording.archive?.id) this.#onArchiveStarted(archive);
   }
 
-  /** Streams the others saw end while the network was away come back as new streams of the same publishers. */
-  #republish(streamIds: string[]): void {
-    const publishers = streamIds.flatMap((id) => {
-      const publisher = this.#publishers.get(id);
-      return publisher ? [publisher] : [];
-    });
-    for (const streamId of streamIds) this.#endOwnStream(streamId, 'networkDisconnected', true, true);
-    for (const publisher of publishers) {
-      this.#publish(publisher).catch((error: unknown) =>
-        console.warn('OT: could not publish again after reconnecting', error),
-      );
-    }
+  #onReconnected(connected: ConnectedMessage): void {
+    this.#recording.useCredentialsOf(connected);
+    this.#registry.sync(connected);
+    this.#publishing.republishLost(connected);
+    // A refused resume means a new connection: the publishers closed their side of every peer of the old one.
+    if (connected.resumed === false) this.#subscriptions.renegotiateAll();
+    const archive = connected.archive;
+    const current = this.#recording.archive;
+    if (archive && archive.id !== current?.id) this.#onArchiveStarted(archive);
+    else if (!archive && current) this.#onArchiveStopped(current);
+    this.emit('sessionReconnected', createEvent('sessionReconnected', this, {}));
   }
 
   #onMessage(message: ServerMessage): void {
-    const own = this.connection?.connectionId;
+    const own = this.#link.connection?.connectionId;
     switch (message.type) {
-      case 'connectionCreated': {
-        if (message.connection.connectionId === own || this.#connections.has(message.connection.connectionId))
-          return;
-        const connection = new Connection(message.connection);
-        this.#connections.set(connection.connectionId, connection);
-        this.#emitConnectionCreated(connection);
+      case 'connectionCreated':
+        if (message.connection.connectionId !== own) this.#registry.addConnection(message.connection);
         return;
-      }
-      case 'connectionDestroyed': {
-        const connection = this.#connections.get(message.connection.connectionId);
-        if (connection) this.#removeConnection(connection, message.reason);
+      case 'connectionDestroyed':
+        this.#registry.removeConnection(message.connection.connectionId, message.reason);
         return;
-      }
       case 'streamCreated':
-        if (message.stream.connectionId === own || this.#streams.has(message.stream.streamId)) return;
-        this.#emitStreamCreated(this.#addStream(message.stream));
+        if (message.stream.connectionId !== own) this.#registry.addStream(message.stream);
         return;
       case 'streamDestroyed':
-        if (this.#publishers.has(message.stream.streamId)) {
-          this.#endOwnStream(
+        if (this.#publishing.find(message.stream.streamId)) {
+          this.#publishing.end(
             message.stream.streamId,
             message.reason === 'forceDisconnected' ? 'forceUnpublished' : message.reason,
           );
         } else {
-          this.#removeRemoteStream(message.stream.streamId, message.reason);
+          this.#registry.removeStream(message.stream.streamId, message.reason);
         }
         return;
       case 'signal':
-        this.#emitSignal(message.from, message.signalType, message.data);
+        this.#onSignal(message);
         return;
-      case 'rtc':
-        this.#onRtc(message);
+      case 'rtc': {
+        const publisher = this.#publishing.find(message.streamId);
+        if (publisher) this.#publisherPeers.handle(message, publisher.mediaStream);
+        else this.#subscriptions.handle(message);
         return;
+      }
       case 'archiveStarted':
         this.#onArchiveStarted(message.archive);
         return;
@@ -534,7 +261,7 @@ export class Session extends EventEmitter<SessionEvents> {
         this.#onArchiveStopped(message.archive);
         return;
       case 'recorderElected':
-        this.#onRecorderElected(message.archiveId, message.recording);
+        this.#recording.applyElection(message.archiveId, message.recording, () => this.#composerSources());
         return;
       case 'error':
       case 'disconnected':
@@ -546,267 +273,62 @@ export class Session extends EventEmitter<SessionEvents> {
     }
   }
 
-  #onRtc(message: RtcEvent): void {
-    const publisher = this.#publishers.get(message.streamId);
-    if (publisher) {
-      const key = `${message.streamId} ${message.from}`;
-      if (message.kind === 'offer') {
-        this.#publisherPeers.get(key)?.close();
-        const media = publisher.mediaStream;
-        const channel = this.#channel;
-        if (!media || !channel) return;
-        const peer = new PublisherPeer({
-          ...this.#peerConfiguration(),
-          media,
-          send: (kind, payload) =>
-            channel.send({ type: 'rtc', to: message.from, streamId: message.streamId, kind, payload }),
-          onState: (state) => {
-            if ((state === 'closed' || state === 'failed') && this.#publisherPeers.get(key) === peer) {
-              this.#publisherPeers.delete(key);
-            }
-          },
-        });
-        this.#publisherPeers.set(key, peer);
-      }
-      this.#publisherPeers.get(key)?.handle(message.kind, message.payload);
-      return;
-    }
-    const subscriber = this.#subscribers.get(message.streamId);
-    if (subscriber && subscriber.stream.connection.connectionId === message.from) {
-      subscriber.handleRtc(message.kind, message.payload);
-    }
+  #onClosed(reason: CloseReason): void {
+    if (reason !== 'clientDisconnected') this.#recording.stopAllInBackground('recorder left');
+    this.#publisherPeers.closeAll();
+    this.#publishing.endAll(reason);
+    this.#registry.clear(reason);
+    this.#recording.forgetArchive();
+    this.emit('sessionDisconnected', createEvent('sessionDisconnected', this, { reason }, true));
   }
-
-  #onClosed(reason: 'clientDisconnected' | 'forceDisconnected' | 'networkDisconnected'): void {
-    if (this.currentState === 'disconnected') return;
-    window.removeEventListener('pagehide', this.#onPageHide);
-    if (reason !== 'clientDisconnected') this.#stopRecordingsInBackground('recorder left');
-    this.#channel = null;
-    this.currentState = 'disconnected';
-    for (const peer of this.#publisherPeers.values()) peer.close();
-    this.#publisherPeers.clear();
-    for (const streamId of [...this.#publishers.keys()]) this.#endOwnStream(streamId, reason, false);
-    for (const stream of [...this.#streams.values()]) this.#removeRemoteStream(stream.streamId, reason);
-    for (const connection of [...this.#connections.values()]) this.#removeConnection(connection, reason);
-    this.#archive = null;
-    const event = createEvent('sessionDisconnected', this, { reason }, true);
-    this.emit('sessionDisconnected', event);
-    this.connection = undefined;
-    this.capabilities = { ...NO_CAPABILITIES };
-  }
-
-  // ------------------------------------------------------------------ streams and connections
-
-  #addStream(info: StreamInfo): Stream {
-    const connection =
-      this.#connections.get(info.connectionId) ??
-      new Connection({ connectionId: info.connectionId, creationTime: info.creationTime, data: '' });
-    const stream = new Stream(info, connection);
-    this.#streams.set(stream.streamId, stream);
-    return stream;
-  }
-
-  #emitStreamCreated(stream: Stream): void {
-    this.emit('streamCreated', createEvent('streamCreated', this, { stream }));
-  }
-
-  #emitConnectionCreated(connection: Connection): void {
-    this.emit('connectionCreated', createEvent('connectionCreated', this, { connection }));
-  }
-
-  #removeRemoteStream(streamId: string, reason: string): void {
-    const stream = this.#streams.get(streamId);
-    if (!stream) return;
-    this.#streams.delete(streamId);
-    const event = createEvent('streamDestroyed', this, { stream, reason }, true);
-    this.emit('streamDestroyed', event);
-    // Default action, as in OpenTok.js: subscribers of a gone stream are removed from the page.
-    if (!event.isDefaultPrevented()) this.#subscribers.get(streamId)?.destroy('streamDestroyed', false);
-  }
-
-  #removeConnection(connection: Connection, reason: string): void {
-    this.#connections.delete(connection.connectionId);
-    for (const [key, peer] of this.#publisherPeers) {
-      if (key.endsWith(` ${connection.connectionId}`)) {
-        peer.close();
-        this.#publisherPeers.delete(key);
-      }
-    }
-    for (const stream of [...this.#streams.values()]) {
-      if (
-        stream.connection.connectionId === connection.connectionId &&
-        !this.#publishers.has(stream.streamId)
-      ) {
-        this.#removeRemoteStream(stream.streamId, reason);
-      }
-    }
-    this.emit('connectionDestroyed', createEvent('connectionDestroyed', this, { connection, reason }));
-  }
-
-  /** Ends one of this client's own streams: peers closed, recording finished, publisher told. */
-  #endOwnStream(streamId: string, reason: string, finishRecording = true, keepPublisher = false): void {
-    const publisher = this.#publishers.get(streamId);
-    this.#publishers.delete(streamId);
-    this.#streams.delete(streamId);
-    for (const [key, peer] of this.#publisherPeers) {
-      if (key.startsWith(`${streamId} `)) {
-        peer.close();
-        this.#publisherPeers.delete(key);
-      }
-    }
-    const recorder = this.#recorders.get(streamId);
-    this.#recorders.delete(streamId);
-    if (recorder && finishRecording) {
-      recorder.stop().catch((error: unknown) => console.warn('OT: could not finish a recording', error));
-    }
-    publisher?.detachStream(reason, keepPublisher);
-  }
-
-  #emitSignal(fromId: string | null, signalType: string | undefined, data: string | undefined): void {
-    let from: Connection | null = null;
-    if (fromId !== null) {
-      from =
-        fromId === this.connection?.connectionId
-          ? this.connection
-          : (this.#connections.get(fromId) ??
-            new Connection({ connectionId: fromId, creationTime: 0, data: '' }));
-    }
-    // OpenTok.js dispatches a typed signal both as "signal" and as "signal:<type>"; the event's `type`
-    // then reads "signal:<type>" (the reference leaves this unverified; this follows OpenTok.js's SignalEvent).
-    const type = signalType ? `signal:${signalType}` : 'signal';
-    const extra = { data, from };
-    this.emit('signal', createEvent(type, this, extra));
-    if (signalType) this.emit(type, createEvent(type, this, extra));
-  }
-
-  // ------------------------------------------------------------------ archives and recording
 
   #onArchiveStarted(archive: ArchiveInfo): void {
-    this.#archive = archive;
+    this.#recording.startArchive(archive);
     this.emit(
       'archiveStarted',
       createEvent('archiveStarted', this, { id: archive.id, name: archive.name ?? '' }),
     );
-    if (archive.outputMode !== 'individual') return;
-    for (const publisher of this.#publishers.values()) this.#startRecorder(publisher, archive);
+    for (const publisher of this.#publishing.publishers()) this.#recording.record(publisher);
   }
 
   #onArchiveStopped(archive: ArchiveInfo): void {
-    if (this.#archive?.id === archive.id) this.#archive = null;
-    this.#stopRecordingsInBackground(undefined, archive.id);
+    this.#recording.stopArchive(archive);
     this.emit(
       'archiveStopped',
       createEvent('archiveStopped', this, { id: archive.id, name: archive.name ?? '' }),
     );
   }
 
-  #startRecorder(publisher: Publisher, archive: ArchiveInfo): void {
-    const media = publisher.mediaStream;
-    const streamId = publisher.stream?.streamId;
-    if (!media || !streamId || this.#recorders.has(streamId)) return;
-    const recorder = new StreamRecorder({ archive, media, upload: this.#uploadTarget(archive.id, streamId) });
-    this.#recorders.set(streamId, recorder);
-    recorder.start().catch((error: unknown) => console.warn('OT: could not start recording', error));
+  #onSignal(message: SignalEvent): void {
+    const from = findSignalSender(message.from, this.#link, this.#registry);
+    const type = signalEventType(message.signalType);
+    const extra = { data: message.data, from };
+    this.emit('signal', createEvent(type, this, extra));
+    if (message.signalType) this.emit(type, createEvent(type, this, extra));
   }
 
-  #onRecorderElected(archiveId: string, recording: boolean): void {
-    if (!recording) {
-      if (this.#composerArchiveId === archiveId) {
-        this.#stopComposer().catch((error: unknown) =>
-          console.warn('OT: could not finish the composed recording', error),
-        );
-      }
-      return;
-    }
-    const archive = this.#archive;
-    if (!archive || archive.id !== archiveId || this.#composerArchiveId === archiveId) return;
-    this.#composerArchiveId = archiveId;
-    this.#composer = new Composer({
-      archive,
-      sources: () => this.#composerSources(),
-      upload: this.#uploadTarget(archiveId, COMPOSED_STREAM_ID),
-    });
-    this.#composer
-      .start()
-      .catch((error: unknown) => console.warn('OT: could not start the composed recording', error));
+  #announceConnection(connection: Connection): void {
+    this.emit('connectionCreated', createEvent('connectionCreated', this, { connection }));
   }
 
+  #announceStream(stream: Stream): void {
+    this.emit('streamCreated', createEvent('streamCreated', this, { stream }));
+  }
+
+  /** What a composed recording made here shows: this client's publishers, then its subscribers. */
   #composerSources(): ComposerSource[] {
-    const sources: ComposerSource[] = [];
-    for (const publisher of this.#publishers.values()) {
-      sources.push({ video: publisher.videoElement, media: publisher.mediaStream });
-    }
-    for (const subscriber of this.#subscribers.values()) {
-      sources.push({ video: subscriber.videoElement, media: subscriber.mediaStream });
-    }
-    return sources;
+    return [
+      ...this.#publishing.publishers().map((p) => ({ video: p.videoElement, media: p.mediaStream })),
+      ...this.#subscriptions.all().map((s) => ({ video: s.videoElement, media: s.mediaStream })),
+    ];
   }
+}
 
-  async #stopComposer(note?: string): Promise<void> {
-    const composer = this.#composer;
-    this.#composer = null;
-    this.#composerArchiveId = null;
-    await composer?.stop(note);
-  }
-
-  async #stopRecordings(note?: string, archiveId?: string): Promise<void> {
-    const recorders = [...this.#recorders.entries()];
-    this.#recorders.clear();
-    const composerMatches = archiveId === undefined || this.#composerArchiveId === archiveId;
-    await Promise.all([
-      ...recorders.map(([, r]) => r.stop()),
-      composerMatches ? this.#stopComposer(note) : Promise.resolve(),
-    ]);
-  }
-
-  /** Stopping from an event handler: nobody awaits it, so a failure is reported here rather than lost. */
-  #stopRecordingsInBackground(note?: string, archiveId?: string): void {
-    this.#stopRecordings(note, archiveId).catch((error: unknown) =>
-      console.warn('OT: could not finish the recordings', error),
-    );
-  }
-
-  #abandonRecordings(): void {
-    for (const recorder of this.#recorders.values()) recorder.abandon();
-    this.#recorders.clear();
-    this.#composer?.abandon('recorder left');
-    this.#composer = null;
-    this.#composerArchiveId = null;
-  }
-
-  #uploadTarget(archiveId: string, streamId: string): UploadTarget {
-    return {
-      mediaUrl: `${location.origin}${this.#env.emulatorPath}/media`,
-      archiveId,
-      streamId,
-      credentials: () => this.#uploadCredentials,
-    };
-  }
-
-  // ------------------------------------------------------------------ helpers
-
-  #requireConnected(): RealtimeChannel {
-    if (this.currentState !== 'connected' || !this.#channel) {
-      throw new OTError({ name: 'OT_NOT_CONNECTED', message: 'Connect to the session first.' });
-    }
-    return this.#channel;
-  }
-
-  #emitSimple(type: 'sessionReconnecting' | 'sessionReconnected'): void {
-    this.emit(type, createEvent(type, this, {}));
-  }
-
-  /** The emulator's ICE servers (ICE_SERVERS) plus the page's iceConfig, as OpenTok.js combines them. */
-  #peerConfiguration(): { iceServers: RTCIceServer[]; iceTransportPolicy: RTCIceTransportPolicy } {
-    const custom = this.#iceConfig?.customServers ?? [];
-    return {
-      iceServers: this.#iceConfig?.includeServers === 'custom' ? custom : [...this.#iceServers, ...custom],
-      iceTransportPolicy: this.#iceConfig?.transportPolicy === 'relay' ? 'relay' : 'all',
-    };
-  }
-
-  #realtimeUrl(): string {
-    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${scheme}//${location.host}${this.#env.emulatorPath}/realtime`;
-  }
+/** OpenTok.js's dual style: the promise is returned, and a callback, if given, hears the outcome instead. */
+function settle(result: Promise<void>, callback: Callback | undefined): Promise<void> {
+  result.then(
+    () => callback?.(),
+    (error: OTError) => callback?.(error),
+  );
+  return callback ? result.catch(() => undefined) : result;
 }

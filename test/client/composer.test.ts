@@ -1,22 +1,6 @@
 /** The composed recorder's audio: a context the browser keeps suspended resumes on the page's next gesture. */
+import { Composer } from '../../src/client/composer';
 import type { ArchiveInfo } from '../../src/protocol/realtime';
-
-/** The part of src/client/composer.ts under test, loaded by path as in recorder.test.ts (DOM-typed code). */
-interface Composer {
-  start(): Promise<void>;
-  stop(note?: string): Promise<void>;
-}
-type ComposerClass = new (options: {
-  archive: ArchiveInfo;
-  sources: () => unknown[];
-  upload: {
-    mediaUrl: string;
-    archiveId: string;
-    streamId: string;
-    credentials: () => { connectionId: string; uploadKey: string };
-  };
-}) => Composer;
-const COMPOSER_MODULE = '../../src/client/composer';
 
 type Listener = () => void;
 
@@ -139,7 +123,6 @@ const archive: ArchiveInfo = {
 
 let doc: FakeDocument;
 let warnings: unknown[][];
-let ComposerCtor: ComposerClass;
 
 beforeAll(() => {
   Object.assign(globalThis, {
@@ -149,7 +132,6 @@ beforeAll(() => {
     MediaStream: FakeMediaStream,
     fetch: () => Promise.resolve(new Response('{}')),
   });
-  ComposerCtor = jest.requireActual<{ Composer: ComposerClass }>(COMPOSER_MODULE).Composer;
 });
 
 beforeEach(() => {
@@ -169,7 +151,7 @@ afterEach(() => {
 });
 
 function createComposer(): Composer {
-  return new ComposerCtor({
+  return new Composer({
     archive,
     sources: () => [],
     upload: {

@@ -1,25 +1,6 @@
 /** The local client's stream recorder: a stop that comes before the start leaves no MediaRecorder running. */
+import { StreamRecorder } from '../../src/client/recorder';
 import type { ArchiveInfo } from '../../src/protocol/realtime';
-
-/** The part of src/client/recorder.ts under test. Browser code is type-checked against the DOM by its own
- * tsconfig (src/client), so it is loaded by path here rather than imported into the Node program. */
-interface StreamRecorder {
-  readonly recording: boolean;
-  start(): Promise<void>;
-  stop(note?: string): Promise<void>;
-}
-type StreamRecorderClass = new (options: {
-  archive: ArchiveInfo;
-  media: unknown;
-  upload: {
-    mediaUrl: string;
-    archiveId: string;
-    streamId: string;
-    credentials: () => { connectionId: string; uploadKey: string };
-  };
-}) => StreamRecorder;
-const RECORDER_MODULE = '../../src/client/recorder';
-const { StreamRecorder } = jest.requireActual<{ StreamRecorder: StreamRecorderClass }>(RECORDER_MODULE);
 
 /** Just enough of MediaRecorder and MediaStream for the recorder's state machine; Node has neither. */
 class FakeMediaRecorder {
@@ -71,7 +52,7 @@ function createRecorder(): StreamRecorder {
   const media = new FakeMediaStream([{ kind: 'video', readyState: 'live' }]);
   return new StreamRecorder({
     archive,
-    media,
+    media: media as unknown as MediaStream,
     upload: {
       mediaUrl: 'http://127.0.0.1:1/emulator/media',
       archiveId: archive.id,
