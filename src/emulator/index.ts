@@ -2,21 +2,24 @@
 import type { Server } from 'node:http';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
-import { createArchiveLifecycle, type ArchiveLifecycle } from './archives/archive-lifecycle';
+import { createArchiveLifecycle } from './archives/archive-lifecycle';
 import { createDownloadLinks } from './archives/download-links';
 import { describeSecretSource, loadCredentials } from './credentials';
 import { resolveLimits, type EmulatorLimits } from './limits';
 import { createMediaFiles } from './media/media-files';
 import { createUploads } from './media/uploads';
 import type { IceServer } from '../protocol/realtime';
+import { createClientMessenger } from './realtime/client-messenger';
+import { createPresenceRegistry } from './realtime/presence-registry';
 import { createRealtimeServer } from './realtime/realtime-server';
 import { createSessionHub } from './realtime/session-hub';
+import { createSignaling } from './realtime/signaling';
 import { createArchiveHandlers } from './rest/archive-routes';
 import { createEmulatorRouter } from './rest/emulator-router';
 import { createMediaHandlers } from './rest/media-routes';
 import { createSessionControlHandlers } from './rest/session-control-routes';
 import { createSessionHandler } from './rest/session-routes';
-import { openStateStore } from './storage/state-store';
+import { openJsonStateStore } from './storage/json-state-store';
 
 export { LOCAL_API_KEY } from './credentials';
 export type { EmulatorLimits } from './limits';
@@ -59,46 +62,50 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
   const limits = resolveLimits(options.limits);
   const credentials = await loadCredentials(options);
   const { apiKey, apiSecret } = credentials;
-  const store = await openStateStore(options.dataDir);
+  const store = await openJsonStateStore(options.dataDir);
   const media = createMediaFiles(options.dataDir);
   await media.removeStaleFiles();
 
-  // The hub tells the lifecycle about presence and the lifecycle talks to clients through the hub.
-  let lifecycle: ArchiveLifecycle | null = null;
-  const requireLifecycle = (): ArchiveLifecycle => {
-    if (!lifecycle) throw new Error('The archive lifecycle is not ready');
-    return lifecycle;
-  };
+  // Built in the order they depend on each other; every arrow points one way. The hub tells the archive
+  // lifecycle of presence (PresenceListener); the lifecycle reads presence from the registry and talks to
+  // clients through the messenger, and never calls the hub.
+  const presence = createPresenceRegistry();
+  const messenger = createClientMessenger(presence);
+  const archives = createArchiveLifecycle({ store, media, presence, messenger, clock, limits, logger });
+  await archives.recover();
   const hub = createSessionHub({
+    presence,
+    messenger,
+    listener: archives,
+    archiveStatus: archives,
     clock,
     reconnectGraceMs: limits.reconnectGraceMs,
     iceServers: options.iceServers,
-    listener: {
-      currentArchive: (sessionId) => requireLifecycle().currentArchive(sessionId),
-      onConnectionCreated: (sessionId, connectionId) =>
-        requireLifecycle().onConnectionCreated(sessionId, connectionId),
-      onConnectionDestroyed: (sessionId, connectionId) =>
-        requireLifecycle().onConnectionDestroyed(sessionId, connectionId),
-      onStreamsChanged: (sessionId) => requireLifecycle().onStreamsChanged(sessionId),
-      awaitsUploads: (sessionId, at) => requireLifecycle().awaitsUploads(sessionId, at),
-    },
   });
-  const archives = createArchiveLifecycle({ store, media, hub: () => hub, clock, limits, logger });
-  lifecycle = archives;
-  await archives.recover();
+  const signaling = createSignaling({ presence, messenger });
+  const uploads = createUploads({ presence, archives, media, limits });
 
   const links = createDownloadLinks({ apiSecret, ttlMs: limits.downloadUrlTtlMs });
-  const uploads = createUploads({ store, media, hub, lifecycle: archives, limits, clock });
   const router = createEmulatorRouter({
     auth: { apiKey, apiSecret, clock, clockSkewMs: limits.clockSkewMs },
     createSession: createSessionHandler({ store, apiKey, clock }),
     archives: createArchiveHandlers({ lifecycle: archives, links, basePath, clock }),
-    media: createMediaHandlers({ uploads, lifecycle: archives, store, media, links, clock }),
-    sessionControl: createSessionControlHandlers({ store, hub }),
+    media: createMediaHandlers({ uploads, archives, media, links, clock }),
+    sessionControl: createSessionControlHandlers({ sessions: store, presence, signaling, hub }),
     maxChunkBytes: limits.maxChunkBytes,
     logger,
   });
-  const realtime = createRealtimeServer({ hub, store, apiKey, apiSecret, basePath, clock, limits, logger });
+  const realtime = createRealtimeServer({
+    hub,
+    signaling,
+    sessions: store,
+    apiKey,
+    apiSecret,
+    basePath,
+    clock,
+    limits,
+    logger,
+  });
 
   logger.info(
     {

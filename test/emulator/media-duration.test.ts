@@ -6,6 +6,7 @@ import { unzipSync } from 'fflate';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
 import { archivePath, createSession, jwtClientToken, rest } from './support/platform-client';
+import { finishUpload, putChunk } from './support/uploads';
 import { readInfoDuration } from './support/webm';
 
 /** A real MediaRecorder file and the chunks its recorder produced (fixtures/README.md). */
@@ -35,23 +36,17 @@ async function join(sessionId: string): Promise<FakeBrowser> {
 }
 
 async function upload(browser: FakeBrowser, archiveId: string, streamId: string): Promise<void> {
-  const headers = { 'x-connection-id': browser.connectionId, 'x-upload-key': browser.uploadKey };
   let at = 0;
   for (const [seq, size] of CHUNK_SIZES.entries()) {
-    const res = await fetch(`${emu.url}/media/${archiveId}/${streamId}/${seq}`, {
-      method: 'PUT',
-      headers: { ...headers, 'content-type': 'video/webm' },
-      body: RECORDING.subarray(at, at + size),
-    });
-    expect(res.status).toBe(200);
+    const chunk = RECORDING.subarray(at, at + size);
+    expect((await putChunk(emu, browser, archiveId, streamId, seq, chunk)).status).toBe(200);
     at += size;
   }
-  const res = await fetch(`${emu.url}/media/${archiveId}/${streamId}/finish`, {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ startTimeOffset: 0, stopTimeOffset: 1700 }),
+  const finished = await finishUpload(emu, browser, archiveId, streamId, {
+    startTimeOffset: 0,
+    stopTimeOffset: 1700,
   });
-  expect(res.status).toBe(200);
+  expect(finished.status).toBe(200);
 }
 
 async function recordAndStop(outputMode: 'individual' | 'composed'): Promise<{

@@ -5,6 +5,7 @@ import { unzipSync } from 'fflate';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
 import { archivePath, createSession, jwtClientToken, rest, type TokenRole } from './support/platform-client';
+import { finishUpload, getUploadState, mediaUrl, putChunk, uploadHeaders } from './support/uploads';
 
 let emu: TestEmulator;
 let clockOffsetMs = 0;
@@ -44,48 +45,27 @@ async function join(sessionId: string, data: string, role: TokenRole = 'publishe
   return browser;
 }
 
-function mediaUrl(archiveId: string, streamId: string, suffix = ''): string {
-  return `${emu.url}/media/${archiveId}/${streamId}${suffix}`;
-}
-
-function uploadHeaders(browser: FakeBrowser, key = browser.uploadKey): Record<string, string> {
-  return { 'x-connection-id': browser.connectionId, 'x-upload-key': key };
-}
-
-async function putChunk(
-  browser: FakeBrowser,
-  archiveId: string,
-  streamId: string,
-  seq: number,
-  bytes: Uint8Array,
-  key?: string,
-) {
-  const res = await fetch(mediaUrl(archiveId, streamId, `/${seq}`), {
-    method: 'PUT',
-    headers: { ...uploadHeaders(browser, key), 'content-type': 'video/webm' },
-    body: bytes,
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-async function finish(
-  browser: FakeBrowser,
-  archiveId: string,
-  streamId: string,
-  body: Record<string, unknown>,
-) {
-  const res = await fetch(mediaUrl(archiveId, streamId, '/finish'), {
-    method: 'POST',
-    headers: { ...uploadHeaders(browser), 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
 async function startArchive(sessionId: string, extra: Record<string, unknown> = {}): Promise<string> {
   const res = await rest(emu, 'POST', archivePath(emu), { body: { sessionId, ...extra } });
   expect(res.status).toBe(200);
   return (res.body as { id: string }).id;
+}
+
+/**
+ * A new session whose one client publishes and is recorded: its stream in an individual archive, or, elected as
+ * recorder, the whole session in a composed one. `streamId` is the one its uploads go to.
+ */
+async function startRecording(
+  data: string,
+  outputMode: 'individual' | 'composed',
+): Promise<{ client: FakeBrowser; archiveId: string; streamId: string }> {
+  const sessionId = await createSession(emu);
+  const client = await join(sessionId, data);
+  const published = await client.publish();
+  const archiveId = await startArchive(sessionId, outputMode === 'individual' ? { outputMode } : {});
+  if (outputMode === 'individual') return { client, archiveId, streamId: published };
+  await client.waitFor((m) => m.type === 'recorderElected');
+  return { client, archiveId, streamId: 'composed' };
 }
 
 const stop = (id: string) => rest(emu, 'POST', archivePath(emu, `/${id}/stop`));
@@ -120,32 +100,36 @@ describe('individual archives', () => {
 
     const aliceChunks = [fakeChunk('a0'), fakeChunk('a1', 2000), fakeChunk('a2', 10)];
     for (const [seq, chunk] of aliceChunks.entries()) {
-      expect(await putChunk(alice, archiveId, aliceStream, seq, chunk)).toEqual({
+      expect(await putChunk(emu, alice, archiveId, aliceStream, seq, chunk)).toEqual({
         status: 200,
         body: { nextSeq: seq + 1, finished: false },
       });
     }
     // A re-sent chunk is acknowledged again; a gap answers 409 with the chunk expected next.
-    expect(await putChunk(alice, archiveId, aliceStream, 1, aliceChunks[1]!)).toMatchObject({
+    expect(await putChunk(emu, alice, archiveId, aliceStream, 1, aliceChunks[1]!)).toMatchObject({
       status: 200,
       body: { nextSeq: 3 },
     });
-    expect(await putChunk(alice, archiveId, aliceStream, 5, fakeChunk('x'))).toMatchObject({
+    expect(await putChunk(emu, alice, archiveId, aliceStream, 5, fakeChunk('x'))).toMatchObject({
       status: 409,
       body: { nextSeq: 3 },
     });
-    const resume = await fetch(mediaUrl(archiveId, aliceStream), { headers: uploadHeaders(alice) });
-    expect(await resume.json()).toEqual({ nextSeq: 3, finished: false });
+    expect((await getUploadState(emu, alice, archiveId, aliceStream)).body).toEqual({
+      nextSeq: 3,
+      finished: false,
+    });
 
     const bobChunk = fakeChunk('b0', 1500);
-    await putChunk(bob, archiveId, bobStream, 0, bobChunk);
+    await putChunk(emu, bob, archiveId, bobStream, 0, bobChunk);
     expect((await stop(archiveId)).status).toBe(200);
     expect(
-      (await finish(alice, archiveId, aliceStream, { startTimeOffset: 0, stopTimeOffset: 1200 })).status,
+      (await finishUpload(emu, alice, archiveId, aliceStream, { startTimeOffset: 0, stopTimeOffset: 1200 }))
+        .status,
     ).toBe(200);
     expect((await waitForStatus(archiveId, ['stopped', 'available'])).status).toBe('stopped');
     expect(
-      (await finish(bob, archiveId, bobStream, { startTimeOffset: 100, stopTimeOffset: 1100 })).body,
+      (await finishUpload(emu, bob, archiveId, bobStream, { startTimeOffset: 100, stopTimeOffset: 1100 }))
+        .body,
     ).toEqual({ nextSeq: 1, finished: true });
 
     const archive = await waitForStatus(archiveId, ['available']);
@@ -195,15 +179,12 @@ describe('individual archives', () => {
       ]),
     );
     // Nothing more is accepted once the archive is assembled.
-    expect((await putChunk(alice, archiveId, aliceStream, 3, fakeChunk('late'))).status).toBe(409);
+    expect((await putChunk(emu, alice, archiveId, aliceStream, 3, fakeChunk('late'))).status).toBe(409);
   });
 
   it('assembles what arrived when a stream never finishes by the deadline', async () => {
-    const sessionId = await createSession(emu);
-    const alice = await join(sessionId, 'alice');
-    const streamId = await alice.publish();
-    const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
-    await putChunk(alice, archiveId, streamId, 0, fakeChunk('only'));
+    const { client: alice, archiveId, streamId } = await startRecording('alice', 'individual');
+    await putChunk(emu, alice, archiveId, streamId, 0, fakeChunk('only'));
     await stop(archiveId);
     const archive = await waitForStatus(archiveId, ['available', 'failed']);
     expect(archive).toMatchObject({ status: 'available', size: expect.any(Number) });
@@ -215,26 +196,27 @@ describe('individual archives', () => {
     const mallory = await join(sessionId, 'mallory');
     const streamId = await alice.publish();
     const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
-    expect((await putChunk(alice, archiveId, streamId, 0, fakeChunk('x'), 'wrong-key')).status).toBe(403);
-    expect((await putChunk(mallory, archiveId, streamId, 0, fakeChunk('x'))).status).toBe(403);
-    expect((await putChunk(alice, archiveId, 'composed', 0, fakeChunk('x'))).status).toBe(400);
     expect(
-      (await putChunk(alice, '00000000-0000-0000-0000-000000000000', streamId, 0, fakeChunk('x'))).status,
+      (await putChunk(emu, alice, archiveId, streamId, 0, fakeChunk('x'), { uploadKey: 'wrong-key' })).status,
+    ).toBe(403);
+    expect((await putChunk(emu, mallory, archiveId, streamId, 0, fakeChunk('x'))).status).toBe(403);
+    expect((await putChunk(emu, alice, archiveId, 'composed', 0, fakeChunk('x'))).status).toBe(400);
+    expect(
+      (await putChunk(emu, alice, '00000000-0000-0000-0000-000000000000', streamId, 0, fakeChunk('x')))
+        .status,
     ).toBe(404);
-    expect((await putChunk(alice, archiveId, streamId, -1, fakeChunk('x'))).status).toBe(400);
+    expect((await putChunk(emu, alice, archiveId, streamId, -1, fakeChunk('x'))).status).toBe(400);
     expect(
-      (await finish(alice, archiveId, streamId, { startTimeOffset: 10, stopTimeOffset: 5 })).status,
+      (await finishUpload(emu, alice, archiveId, streamId, { startTimeOffset: 10, stopTimeOffset: 5 }))
+        .status,
     ).toBe(400);
   });
 
   it('answers 403 to a wrong upload key before reading the body', async () => {
-    const sessionId = await createSession(emu);
-    const alice = await join(sessionId, 'alice');
-    const streamId = await alice.publish();
-    const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
+    const { client: alice, archiveId, streamId } = await startRecording('alice', 'individual');
     // The request announces a full-size chunk but sends only its first bytes: a server that reads the body
     // before checking the key waits for the rest and never answers.
-    const { port, pathname } = new URL(mediaUrl(archiveId, streamId, '/0'));
+    const { port, pathname } = new URL(mediaUrl(emu, archiveId, streamId, '/0'));
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(
         {
@@ -267,14 +249,14 @@ describe('individual archives', () => {
     const bob = await join(sessionId, 'bob');
     const streamId = await alice.publish();
     const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
-    expect((await putChunk(alice, archiveId, streamId, 0, fakeChunk('a'))).status).toBe(200);
-    const uploadStatus = async () =>
-      (await fetch(mediaUrl(archiveId, streamId), { headers: uploadHeaders(alice) })).status;
+    expect((await putChunk(emu, alice, archiveId, streamId, 0, fakeChunk('a'))).status).toBe(200);
+    const uploadStatus = async () => (await getUploadState(emu, alice, archiveId, streamId)).status;
     await alice.leave();
     await bob.waitFor((m) => m.type === 'connectionDestroyed');
     expect(await uploadStatus()).toBe(200);
     expect(
-      (await finish(alice, archiveId, streamId, { startTimeOffset: 0, stopTimeOffset: 500 })).status,
+      (await finishUpload(emu, alice, archiveId, streamId, { startTimeOffset: 0, stopTimeOffset: 500 }))
+        .status,
     ).toBe(200);
     expect((await stop(archiveId)).status).toBe(200);
     await waitForStatus(archiveId, ['available']);
@@ -286,8 +268,7 @@ describe('individual archives', () => {
     const alice = await join(sessionId, 'alice');
     const bob = await join(sessionId, 'bob');
     const anyArchive = '00000000-0000-0000-0000-000000000000';
-    const status = async () =>
-      (await fetch(mediaUrl(anyArchive, 'stream'), { headers: uploadHeaders(alice) })).status;
+    const status = async () => (await getUploadState(emu, alice, anyArchive, 'stream')).status;
     expect(await status()).toBe(404);
     await alice.leave();
     await bob.waitFor((m) => m.type === 'connectionDestroyed');
@@ -295,36 +276,29 @@ describe('individual archives', () => {
   });
 
   it('answers 413 for a chunk over the limit and for an archive over its total', async () => {
-    const sessionId = await createSession(emu);
-    const alice = await join(sessionId, 'alice');
-    const streamId = await alice.publish();
-    const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
-    const tooBig = await putChunk(alice, archiveId, streamId, 0, fakeChunk('big', 65 * 1024));
+    const { client: alice, archiveId, streamId } = await startRecording('alice', 'individual');
+    const tooBig = await putChunk(emu, alice, archiveId, streamId, 0, fakeChunk('big', 65 * 1024));
     expect(tooBig.status).toBe(413);
     expect(tooBig.body).toEqual({
       code: -1,
       message: 'Payload too large. A media chunk holds at most 65536 bytes.',
     });
     for (let seq = 0; seq < 3; seq += 1) {
-      expect((await putChunk(alice, archiveId, streamId, seq, fakeChunk(`c${seq}`, 64 * 1024))).status).toBe(
-        200,
-      );
+      expect(
+        (await putChunk(emu, alice, archiveId, streamId, seq, fakeChunk(`c${seq}`, 64 * 1024))).status,
+      ).toBe(200);
     }
-    expect((await putChunk(alice, archiveId, streamId, 3, fakeChunk('c3', 64 * 1024))).status).toBe(413);
+    expect((await putChunk(emu, alice, archiveId, streamId, 3, fakeChunk('c3', 64 * 1024))).status).toBe(413);
   });
 });
 
 describe('composed archives', () => {
   it("a single recorder's archive is its webm", async () => {
-    const sessionId = await createSession(emu);
-    const only = await join(sessionId, 'only');
-    await only.publish();
-    const archiveId = await startArchive(sessionId);
-    await only.waitFor((m) => m.type === 'recorderElected');
+    const { client: only, archiveId } = await startRecording('only', 'composed');
     const chunks = [fakeChunk('c0', 600), fakeChunk('c1', 400)];
-    for (const [seq, chunk] of chunks.entries()) await putChunk(only, archiveId, 'composed', seq, chunk);
+    for (const [seq, chunk] of chunks.entries()) await putChunk(emu, only, archiveId, 'composed', seq, chunk);
     await stop(archiveId);
-    await finish(only, archiveId, 'composed', { startTimeOffset: 0, stopTimeOffset: 1000 });
+    await finishUpload(emu, only, archiveId, 'composed', { startTimeOffset: 0, stopTimeOffset: 1000 });
 
     const archive = await waitForStatus(archiveId, ['available']);
     const download = await fetch(archive.url!);
@@ -342,12 +316,12 @@ describe('composed archives', () => {
     await first.publish();
     const archiveId = await startArchive(sessionId);
     await first.waitFor((m) => m.type === 'recorderElected');
-    expect((await putChunk(second, archiveId, 'composed', 0, fakeChunk('no'))).status).toBe(403);
+    expect((await putChunk(emu, second, archiveId, 'composed', 0, fakeChunk('no'))).status).toBe(403);
     // The first segment is the larger one: the order must follow the recorders, not the sizes.
     const firstChunks = [fakeChunk('f0', 900), fakeChunk('f1', 900)];
     for (const [seq, chunk] of firstChunks.entries())
-      await putChunk(first, archiveId, 'composed', seq, chunk);
-    await finish(first, archiveId, 'composed', {
+      await putChunk(emu, first, archiveId, 'composed', seq, chunk);
+    await finishUpload(emu, first, archiveId, 'composed', {
       startTimeOffset: 0,
       stopTimeOffset: 500,
       note: 'recorder left',
@@ -357,10 +331,10 @@ describe('composed archives', () => {
     await second.waitFor((m) => m.type === 'recorderElected' && m.recording);
     const secondChunks = [fakeChunk('s0', 800), fakeChunk('s1', 700)];
     for (const [seq, chunk] of secondChunks.entries())
-      await putChunk(second, archiveId, 'composed', seq, chunk);
+      await putChunk(emu, second, archiveId, 'composed', seq, chunk);
     await stop(archiveId);
     await second.waitFor((m) => m.type === 'recorderElected' && !m.recording);
-    await finish(second, archiveId, 'composed', { startTimeOffset: 400, stopTimeOffset: 2000 });
+    await finishUpload(emu, second, archiveId, 'composed', { startTimeOffset: 400, stopTimeOffset: 2000 });
 
     const archive = await waitForStatus(archiveId, ['available']);
     const download = await fetch(archive.url!);
@@ -409,13 +383,9 @@ describe('composed archives', () => {
 
 describe('download links', () => {
   it("refuse a forged signature, another archive's signature and an expired link with 403", async () => {
-    const sessionId = await createSession(emu);
-    const alice = await join(sessionId, 'alice');
-    await alice.publish();
-    const archiveId = await startArchive(sessionId);
-    await alice.waitFor((m) => m.type === 'recorderElected');
-    await putChunk(alice, archiveId, 'composed', 0, fakeChunk('x'));
-    await finish(alice, archiveId, 'composed', { startTimeOffset: 0, stopTimeOffset: 10 });
+    const { client: alice, archiveId } = await startRecording('alice', 'composed');
+    await putChunk(emu, alice, archiveId, 'composed', 0, fakeChunk('x'));
+    await finishUpload(emu, alice, archiveId, 'composed', { startTimeOffset: 0, stopTimeOffset: 10 });
     await stop(archiveId);
     const { url } = await waitForStatus(archiveId, ['available']);
     expect((await fetch(url!)).status).toBe(200);
@@ -434,12 +404,9 @@ describe('download links', () => {
 
 describe('automatic stops', () => {
   it('stops with reason "session ended" after the last client left and the grace period passed', async () => {
-    const sessionId = await createSession(emu);
-    const alice = await join(sessionId, 'alice');
-    const streamId = await alice.publish();
-    const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
-    await putChunk(alice, archiveId, streamId, 0, fakeChunk('bye'));
-    await finish(alice, archiveId, streamId, { startTimeOffset: 0, stopTimeOffset: 50 });
+    const { client: alice, archiveId, streamId } = await startRecording('alice', 'individual');
+    await putChunk(emu, alice, archiveId, streamId, 0, fakeChunk('bye'));
+    await finishUpload(emu, alice, archiveId, streamId, { startTimeOffset: 0, stopTimeOffset: 50 });
     await alice.leave();
     expect((await rest(emu, 'GET', archivePath(emu, `/${archiveId}`))).body).toMatchObject({
       status: 'paused',

@@ -11,28 +11,13 @@ import { startEmulatorServer } from '../../src/emulator/server';
 import { startTestEmulator } from '../helpers/emulator';
 import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
 import { archivePath, createSession, jwtClientToken, rest } from './support/platform-client';
+import { finishUpload, putChunk } from './support/uploads';
 
 let dataDir: string;
 beforeEach(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'emulator-restart-'));
 });
 afterEach(() => rm(dataDir, { recursive: true, force: true }));
-
-async function upload(
-  url: string,
-  browser: FakeBrowser,
-  archiveId: string,
-  streamId: string,
-  seq: number,
-  body: Uint8Array,
-) {
-  const res = await fetch(`${url}/media/${archiveId}/${streamId}/${seq}`, {
-    method: 'PUT',
-    headers: { 'x-connection-id': browser.connectionId, 'x-upload-key': browser.uploadKey },
-    body,
-  });
-  expect(res.status).toBe(200);
-}
 
 async function waitForStatus(project: Parameters<typeof rest>[0], id: string, status: string) {
   const deadline = Date.now() + 3000;
@@ -67,16 +52,8 @@ it('keeps credentials, sessions and archives; assembles an archive that was reco
   ).id;
   await browser.waitFor((m) => m.type === 'recorderElected');
   const doneBytes = Buffer.from('finished recording');
-  await upload(first.url, browser, doneId, 'composed', 0, doneBytes);
-  await fetch(`${first.url}/media/${doneId}/composed/finish`, {
-    method: 'POST',
-    headers: {
-      'x-connection-id': browser.connectionId,
-      'x-upload-key': browser.uploadKey,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify({ startTimeOffset: 0, stopTimeOffset: 1000 }),
-  });
+  expect((await putChunk(first, browser, doneId, 'composed', 0, doneBytes)).status).toBe(200);
+  expect((await finishUpload(first, browser, doneId, 'composed')).status).toBe(200);
   await rest(first, 'POST', archivePath(first, `/${doneId}/stop`));
   const done = await waitForStatus(first, doneId, 'available');
 
@@ -87,7 +64,7 @@ it('keeps credentials, sessions and archives; assembles an archive that was reco
   ).id;
   await browser.waitFor((m) => m.type === 'recorderElected' && m.archiveId === runningId);
   const partial = Buffer.from('half a recording');
-  await upload(first.url, browser, runningId, 'composed', 0, partial);
+  expect((await putChunk(first, browser, runningId, 'composed', 0, partial)).status).toBe(200);
   await first.close();
 
   // A crash may leave a temp file behind; it must not be mistaken for state.

@@ -1,12 +1,12 @@
-/** Session hub bookkeeping: what it keeps about connections that left, and that shutdown keeps nothing. */
+/** Session hub bookkeeping: what presence keeps about connections that left, and that shutdown keeps nothing. */
+import { createClientMessenger } from '../../src/emulator/realtime/client-messenger';
+import { createPresenceRegistry } from '../../src/emulator/realtime/presence-registry';
 import { createSessionHub, type PresenceListener } from '../../src/emulator/realtime/session-hub';
 
 const listener: PresenceListener = {
-  currentArchive: () => null,
-  onConnectionCreated: () => undefined,
-  onConnectionDestroyed: () => undefined,
-  onStreamsChanged: () => undefined,
-  awaitsUploads: () => true,
+  connectionCreated: () => undefined,
+  connectionDestroyed: () => undefined,
+  streamsChanged: () => undefined,
 };
 
 const socket = { send: () => undefined, close: () => undefined };
@@ -26,15 +26,44 @@ const stream = {
   frameRate: 30,
 };
 
-test('close() forgets the credentials and streams kept for uploads', () => {
-  const hub = createSessionHub({ clock: Date.now, reconnectGraceMs: 1000, listener });
+function setUp() {
+  const presence = createPresenceRegistry();
+  const hub = createSessionHub({
+    presence,
+    messenger: createClientMessenger(presence),
+    listener,
+    archiveStatus: { currentArchive: () => null },
+    clock: Date.now,
+    reconnectGraceMs: 1000,
+  });
+  return { presence, hub };
+}
+
+test('a connection that left keeps its upload credentials and streams until they are released', () => {
+  const { presence, hub } = setUp();
   const { connectionId } = hub.join({ sessionId: 's1', claims, socket });
   const { streamId } = hub.publish(connectionId, stream);
   hub.leave(connectionId, 'clientDisconnected');
+  expect(presence.connectionIds('s1')).toEqual([]);
   // An archive still awaits its uploads: kept.
-  expect(hub.credentials(connectionId)).toBeDefined();
-  expect(hub.knownStream(streamId)).toBeDefined();
+  presence.releaseDeparted('s1', () => true);
+  expect(presence.credentials(connectionId)).toBeDefined();
+  expect(presence.knownStream(streamId)).toBeDefined();
+  // No archive awaits them any more: forgotten.
+  presence.releaseDeparted('s1', () => false);
+  expect(presence.credentials(connectionId)).toBeUndefined();
+  expect(presence.knownStream(streamId)).toBeUndefined();
+});
+
+test('close() forgets the credentials and streams kept for uploads', () => {
+  const { presence, hub } = setUp();
+  const { connectionId } = hub.join({ sessionId: 's1', claims, socket });
+  const { streamId } = hub.publish(connectionId, stream);
+  hub.leave(connectionId, 'clientDisconnected');
+  // Nothing released them: kept.
+  expect(presence.credentials(connectionId)).toBeDefined();
+  expect(presence.knownStream(streamId)).toBeDefined();
   hub.close();
-  expect(hub.credentials(connectionId)).toBeUndefined();
-  expect(hub.knownStream(streamId)).toBeUndefined();
+  expect(presence.credentials(connectionId)).toBeUndefined();
+  expect(presence.knownStream(streamId)).toBeUndefined();
 });

@@ -20,6 +20,7 @@ import {
   rest,
   type Project,
 } from '../emulator/support/platform-client';
+import { finishUpload, putChunk } from '../emulator/support/uploads';
 
 jest.setTimeout(90_000);
 
@@ -108,34 +109,6 @@ async function startArchive(
   const res = await rest(emulator, 'POST', archivePath(emulator), { body: { sessionId, ...body } });
   if (res.status !== 200) throw new Error(`start answered ${res.status}: ${res.text}`);
   return (res.body as ArchiveBody).id;
-}
-
-function putChunk(
-  emulator: RunningEmulator,
-  browser: FakeBrowser,
-  archiveId: string,
-  streamId: string,
-  seq: number,
-  body: Uint8Array,
-): Promise<Response> {
-  return fetch(`${emulator.url}/media/${archiveId}/${streamId}/${seq}`, {
-    method: 'PUT',
-    headers: { 'x-connection-id': browser.connectionId, 'x-upload-key': browser.uploadKey },
-    body,
-  });
-}
-
-async function finish(emulator: RunningEmulator, browser: FakeBrowser, archiveId: string, streamId: string) {
-  const res = await fetch(`${emulator.url}/media/${archiveId}/${streamId}/finish`, {
-    method: 'POST',
-    headers: {
-      'x-connection-id': browser.connectionId,
-      'x-upload-key': browser.uploadKey,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify({ startTimeOffset: 0, stopTimeOffset: 1000 }),
-  });
-  expect(res.status).toBe(200);
 }
 
 async function getArchive(emulator: RunningEmulator, id: string): Promise<ArchiveBody> {
@@ -232,8 +205,8 @@ it('survives SIGKILL while recording, while chunks are written, while assembling
         (await putChunk(emulator, browser, individualId, streamId, seq, randomBytes(CHUNK_BYTES))).status,
       ).toBe(200);
     }
-    await finish(emulator, browser, composedId, 'composed');
-    await finish(emulator, browser, individualId, streamId);
+    expect((await finishUpload(emulator, browser, composedId, 'composed')).status).toBe(200);
+    expect((await finishUpload(emulator, browser, individualId, streamId)).status).toBe(200);
     await rest(emulator, 'POST', archivePath(emulator, `/${composedId}/stop`));
     await rest(emulator, 'POST', archivePath(emulator, `/${individualId}/stop`));
     for (const items = await waitSettled(emulator); ;) {
@@ -310,7 +283,7 @@ it('survives SIGKILL while recording, while chunks are written, while assembling
       200,
     );
   }
-  await finish(emulator, browser, bigId, streamId);
+  expect((await finishUpload(emulator, browser, bigId, streamId)).status).toBe(200);
   expect((await rest(emulator, 'POST', archivePath(emulator, `/${bigId}/stop`))).status).toBe(200);
   await kill9(emulator);
   await browser.cut().catch(() => undefined);

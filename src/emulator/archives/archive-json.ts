@@ -1,5 +1,6 @@
-/** The platform's archive JSON (reference §5.3), mapped from the stored record in one place. */
-import type { ArchiveRecord } from '../storage/state-store';
+/** The stored archive as the platform's REST JSON (reference §5.3) and as the realtime protocol's ArchiveInfo. */
+import type { ArchiveInfo } from '../../protocol/realtime';
+import type { ArchiveRecord } from '../storage/records';
 
 export interface ArchiveJson {
   id: string;
@@ -57,5 +58,17 @@ export function toArchiveJson(record: ArchiveRecord, urlFor: (record: ArchiveRec
     ...(record.multiArchiveTag !== null ? { multiArchiveTag: record.multiArchiveTag } : {}),
     ...(record.maxBitrate !== null ? { maxBitrate: record.maxBitrate } : {}),
     ...(record.quantizationParameter !== null ? { quantizationParameter: record.quantizationParameter } : {}),
+  };
+}
+
+/** What clients are told of an archive (`connected`, `archiveStarted`, `archiveStopped`). */
+export function toArchiveInfo(archive: ArchiveRecord): ArchiveInfo {
+  return {
+    id: archive.id,
+    name: archive.name,
+    outputMode: archive.outputMode,
+    hasAudio: archive.hasAudio,
+    hasVideo: archive.hasVideo,
+    createdAt: archive.createdAt,
   };
 }

@@ -1,5 +1,6 @@
 /** Time-limited, HMAC-signed download links, standing in for the platform's pre-signed storage URLs (reference §7). */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { isSameSecret } from '../auth/secret-compare';
 
 export interface DownloadLinks {
   /** query string `expires=<epoch s>&signature=<hex>` for an archive */
@@ -22,9 +23,7 @@ export function createDownloadLinks(options: { apiSecret: string; ttlMs: number 
       if (typeof expires !== 'string' || typeof signature !== 'string' || !/^\d{1,12}$/.test(expires))
         return false;
       if (Number(expires) * 1000 < nowMs) return false;
-      const given = Buffer.from(signature, 'hex');
-      const expected = signatureOf(archiveId, expires);
-      return given.length === expected.length && timingSafeEqual(given, expected);
+      return isSameSecret(Buffer.from(signature, 'hex'), signatureOf(archiveId, expires));
     },
   };
 }

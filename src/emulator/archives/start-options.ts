@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { badRequest } from '../errors';
 import { isWellFormedSessionId } from '../session-id';
-import type { ArchiveLayout, StreamMode } from '../storage/state-store';
+import type { ArchiveLayout, StreamMode } from '../storage/records';
 import type { OutputMode } from '../../protocol/realtime';
 
 export const RESOLUTIONS = ['640x480', '480x640', '1280x720', '720x1280', '1920x1080', '1080x1920'] as const;

@@ -1,8 +1,9 @@
 /** Verifies client (connection) tokens like the platform: legacy T1 (HMAC-SHA1) and HS256 JWT (reference §4). */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Role } from '../../protocol/realtime';
 import { AuthenticationError } from '../errors';
-import { verifyHs256Jwt } from './hs256-jwt';
+import { verifyProjectJwt } from './project-jwt';
+import { isSameSecret } from './secret-compare';
 
 export const ROLES: readonly Role[] = ['subscriber', 'publisher', 'publisheronly', 'moderator'];
 const T1_SENTINEL = 'T1==';
@@ -78,7 +79,7 @@ function verifyT1(input: VerifyClientTokenInput): ClientTokenClaims {
   // would also take uppercase digits or stop at the first non-hex one.
   const sig = meta.get('sig') ?? '';
   const given = LOWERCASE_SHA1_HEX.test(sig) ? Buffer.from(sig, 'hex') : Buffer.alloc(0);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!isSameSecret(given, expected)) {
     throw new AuthenticationError({ message: 'The token signature does not verify with the API secret' });
   }
   const data = new URLSearchParams(dataString);
@@ -104,11 +105,14 @@ function verifyT1(input: VerifyClientTokenInput): ClientTokenClaims {
   };
 }
 
-function verifyJwt(input: VerifyClientTokenInput): ClientTokenClaims {
-  const { header, payload } = verifyHs256Jwt(input.token, input.apiSecret);
-  if (payload.iss !== input.apiKey) {
-    throw new AuthenticationError({ message: 'The token was generated for a different API key' });
-  }
+async function verifyJwt(input: VerifyClientTokenInput): Promise<ClientTokenClaims> {
+  // jose checks the signature, `iss` and any `exp`; a token without `exp` may carry `expire_time` instead.
+  const { header, payload } = await verifyProjectJwt(input.token, {
+    apiKey: input.apiKey,
+    apiSecret: input.apiSecret,
+    nowMs: input.nowMs,
+    clockSkewMs: input.clockSkewMs,
+  });
   const ist = payload.ist ?? header.ist;
   if (ist !== undefined && ist !== 'project') {
     throw new AuthenticationError({ message: 'The token is not a project token (ist must be "project")' });
@@ -136,8 +140,8 @@ function verifyJwt(input: VerifyClientTokenInput): ClientTokenClaims {
   };
 }
 
-/** Returns the token's claims or throws AuthenticationError saying what to check. */
-export function verifyClientToken(input: VerifyClientTokenInput): ClientTokenClaims {
+/** Resolves to the token's claims, or rejects with AuthenticationError saying what to check. */
+export async function verifyClientToken(input: VerifyClientTokenInput): Promise<ClientTokenClaims> {
   if (input.token.startsWith(T1_SENTINEL)) return verifyT1(input);
   if (input.token.split('.').length === 3) return verifyJwt(input);
   throw new AuthenticationError({ message: 'The token is neither a T1 token nor a JWT' });

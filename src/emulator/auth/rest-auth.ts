@@ -1,7 +1,7 @@
 /** Express middleware checking the X-OPENTOK-AUTH JWT of REST calls as the platform does (reference §1.2). */
 import type { RequestHandler } from 'express';
 import { AuthenticationError, PlatformError } from '../errors';
-import { verifyHs256Jwt } from './hs256-jwt';
+import { verifyProjectJwt } from './project-jwt';
 
 export interface RestAuthOptions {
   apiKey: string;
@@ -14,22 +14,23 @@ export interface RestAuthOptions {
 const MISSING_AUTH_BODY = { code: -1, message: 'No suitable authentication found' };
 const BAD_AUTH_BODY = { code: -1, message: 'Issuer not found', description: 'Issuer not found' };
 
-export function checkRestJwt(token: string, options: RestAuthOptions): void {
-  const { header, payload } = verifyHs256Jwt(token, options.apiSecret);
-  if (payload.iss !== options.apiKey)
-    throw new AuthenticationError({ message: 'The JWT issuer is not this API key' });
+/** Resolves when the token is a valid REST JWT of this project; rejects with AuthenticationError otherwise. */
+export async function checkRestJwt(token: string, options: RestAuthOptions): Promise<void> {
+  const { header, payload } = await verifyProjectJwt(token, {
+    apiKey: options.apiKey,
+    apiSecret: options.apiSecret,
+    nowMs: options.clock(),
+    clockSkewMs: options.clockSkewMs,
+    requiredClaims: ['exp'],
+  });
   // Ruby 4.x puts `ist` in the JOSE header, the other SDKs in the payload; `jti` is optional (opentok-node omits it).
   if ((payload.ist ?? header.ist) !== 'project')
     throw new AuthenticationError({ message: 'The JWT ist is not "project"' });
-  if (typeof payload.exp !== 'number') throw new AuthenticationError({ message: 'The JWT has no exp claim' });
-  if (payload.exp * 1000 + options.clockSkewMs < options.clock()) {
-    throw new AuthenticationError({ message: 'The JWT has expired' });
-  }
 }
 
 /** Rejects the request with 403 unless it carries a valid JWT for this project (and the path's key, when there is one). */
 export function requireProjectAuth(options: RestAuthOptions): RequestHandler {
-  return (req, _res, next) => {
+  return async (req, _res, next) => {
     const token = req.get('x-opentok-auth');
     if (!token) {
       next(new PlatformError({ status: 403, message: MISSING_AUTH_BODY.message, body: MISSING_AUTH_BODY }));
@@ -39,7 +40,7 @@ export function requireProjectAuth(options: RestAuthOptions): RequestHandler {
     try {
       if (pathKey !== options.apiKey)
         throw new AuthenticationError({ message: 'The path names another project' });
-      checkRestJwt(token, options);
+      await checkRestJwt(token, options);
     } catch (cause) {
       next(new PlatformError({ status: 403, message: BAD_AUTH_BODY.message, body: BAD_AUTH_BODY, cause }));
       return;

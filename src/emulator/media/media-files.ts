@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Zip, ZipPassThrough } from 'fflate';
-import type { ArchiveFile, ArchiveRecord, UploadRecord } from '../storage/state-store';
+import type { ArchiveFile, ArchiveRecord, UploadRecord } from '../storage/records';
 import { removeStaleTempFiles, syncDirectory, writeFileAtomic } from '../storage/atomic-file';
 import { StorageError } from '../errors';
 import { addDurationToHead, WebmDurationScanner } from './webm-duration';

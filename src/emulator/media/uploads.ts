@@ -1,12 +1,13 @@
 /** Chunked, resumable media uploads from clients (src/protocol/media-upload.ts): ordered, idempotent, bounded. */
 import { z } from 'zod';
-import type { ArchiveLifecycle } from '../archives/archive-lifecycle';
+import type { ArchiveLifecycle, Uploader } from '../archives/archive-lifecycle';
 import { describeIssues } from '../archives/start-options';
+import { isSameSecret } from '../auth/secret-compare';
 import { PlatformError, badRequest, conflict, notFound, tooLarge } from '../errors';
 import type { EmulatorLimits } from '../limits';
 import { COMPOSED_STREAM_ID, type FinishUploadBody } from '../../protocol/media-upload';
-import type { ConnectionCredentials, SessionHub } from '../realtime/session-hub';
-import type { ArchiveRecord, StateStore, UploadRecord } from '../storage/state-store';
+import type { ConnectionCredentials, PresenceReader } from '../realtime/presence-registry';
+import type { ArchiveRecord } from '../storage/records';
 import type { MediaFiles } from './media-files';
 
 export interface UploadCaller {
@@ -51,14 +52,12 @@ function forbidden(message: string): PlatformError {
 }
 
 export function createUploads(deps: {
-  store: StateStore;
-  media: MediaFiles;
-  hub: SessionHub;
-  lifecycle: ArchiveLifecycle;
+  presence: Pick<PresenceReader, 'credentials' | 'knownStream'>;
+  archives: Pick<ArchiveLifecycle, 'find' | 'isAcceptingMedia' | 'recordChunk' | 'recordFinish'>;
+  media: Pick<MediaFiles, 'writeChunk'>;
   limits: EmulatorLimits;
-  clock: () => number;
 }): Uploads {
-  const { store, media, hub, lifecycle, limits, clock } = deps;
+  const { presence, archives, media, limits } = deps;
   // One chunk at a time per upload, so a client that sends seq n+1 right after n is not told about a gap.
   const tails = new Map<string, Promise<unknown>>();
   const serialized = <T>(key: string, task: () => Promise<T>): Promise<T> => {
@@ -73,71 +72,57 @@ export function createUploads(deps: {
   };
 
   const authenticate = (caller: UploadCaller): ConnectionCredentials => {
-    const credentials = caller.connectionId ? hub.credentials(caller.connectionId) : undefined;
-    if (!credentials || !caller.uploadKey || credentials.uploadKey !== caller.uploadKey) {
+    const credentials = caller.connectionId ? presence.credentials(caller.connectionId) : undefined;
+    if (!credentials || !caller.uploadKey || !isSameSecret(caller.uploadKey, credentials.uploadKey)) {
       throw forbidden('Forbidden. Send the X-Connection-Id and X-Upload-Key of your realtime connection.');
     }
     return credentials;
   };
 
   /** Who may write which upload: the stream's publisher (individual) or an elected recorder (composed). */
-  const authorize = (caller: UploadCaller, archiveId: string, streamId: string) => {
+  const authorize = (
+    caller: UploadCaller,
+    archiveId: string,
+    streamId: string,
+  ): { uploadKey: string; uploader: Uploader } => {
     const credentials = authenticate(caller);
-    const archive = store.archives.get(archiveId);
+    const archive = archives.find(archiveId);
     if (!archive || archive.sessionId !== credentials.sessionId)
       throw notFound('Not found. No such archive in your session.');
+    const { connectionId, connectionData } = credentials;
     if (streamId === COMPOSED_STREAM_ID) {
       if (archive.outputMode !== 'composed')
         throw badRequest('Invalid request. This archive records individual streams.');
-      if (!archive.recorders.some((r) => r.connectionId === credentials.connectionId)) {
+      if (!archive.recorders.some((r) => r.connectionId === connectionId)) {
         throw forbidden('Forbidden. This connection was not elected to record the archive.');
       }
       return {
-        archive,
-        credentials,
-        uploadKey: `${COMPOSED_STREAM_ID}~${credentials.connectionId}`,
-        videoType: 'custom' as const,
+        uploadKey: `${COMPOSED_STREAM_ID}~${connectionId}`,
+        uploader: { streamId, connectionId, connectionData, videoType: 'custom' },
       };
     }
     if (archive.outputMode !== 'individual') {
       throw badRequest(`Invalid request. A composed archive takes only the "${COMPOSED_STREAM_ID}" stream.`);
     }
-    const stream = hub.knownStream(streamId);
-    if (
-      !stream ||
-      stream.connectionId !== credentials.connectionId ||
-      stream.sessionId !== archive.sessionId
-    ) {
+    const stream = presence.knownStream(streamId);
+    if (!stream || stream.connectionId !== connectionId || stream.sessionId !== archive.sessionId) {
       throw forbidden('Forbidden. This connection does not publish that stream.');
     }
-    return { archive, credentials, uploadKey: streamId, videoType: stream.videoType };
+    return {
+      uploadKey: streamId,
+      uploader: { streamId, connectionId, connectionData, videoType: stream.videoType },
+    };
   };
 
-  const uploadOf = (
-    archive: ArchiveRecord,
-    auth: ReturnType<typeof authorize>,
-    streamId: string,
-  ): UploadRecord => {
-    const existing = archive.uploads[auth.uploadKey];
-    if (existing) return existing;
-    const created: UploadRecord = {
-      streamId,
-      connectionId: auth.credentials.connectionId,
-      connectionData: auth.credentials.connectionData,
-      videoType: auth.videoType,
-      nextSeq: 0,
-      bytes: 0,
-      finished: false,
-      startTimeOffset: null,
-      stopTimeOffset: null,
-      note: null,
-    };
-    archive.uploads[auth.uploadKey] = created;
-    return created;
+  /** The archive as it is now: a chunk queued behind another must see what that one recorded. */
+  const currentArchive = (archiveId: string): ArchiveRecord => {
+    const archive = archives.find(archiveId);
+    if (!archive) throw notFound('Not found. No such archive in your session.');
+    return archive;
   };
 
   const requireAccepting = (archive: ArchiveRecord): void => {
-    if (!lifecycle.isAcceptingMedia(archive)) {
+    if (!archives.isAcceptingMedia(archive)) {
       throw conflict(`Conflict. The archive is ${archive.status} and takes no more media.`);
     }
   };
@@ -148,12 +133,12 @@ export function createUploads(deps: {
     },
 
     putChunk({ caller, archiveId, streamId, seq, body }) {
-      const auth = authorize(caller, archiveId, streamId);
+      const { uploadKey, uploader } = authorize(caller, archiveId, streamId);
       if (!/^\d{1,9}$/.test(seq)) throw badRequest('Invalid request. seq must be a non-negative integer.');
       const n = Number(seq);
-      return serialized(`${archiveId}/${auth.uploadKey}`, async () => {
-        const { archive } = auth;
-        const existing = archive.uploads[auth.uploadKey];
+      return serialized(`${archiveId}/${uploadKey}`, async () => {
+        const archive = currentArchive(archiveId);
+        const existing = archive.uploads[uploadKey];
         // A chunk stored before is acknowledged again: the client may not have seen the first answer.
         if (existing && n < existing.nextSeq)
           return { nextSeq: existing.nextSeq, finished: existing.finished };
@@ -168,47 +153,45 @@ export function createUploads(deps: {
             `Payload too large. An archive holds at most ${limits.maxArchiveBytes} bytes of media.`,
           );
         }
-        await media.writeChunk(archive.id, auth.uploadKey, n, body);
-        const upload = uploadOf(archive, auth, streamId);
-        upload.nextSeq = n + 1;
-        upload.bytes += body.length;
-        // The last time media arrived: after a crash, the recording is taken to have ended then.
-        archive.updatedAt = clock();
-        await store.save();
+        await media.writeChunk(archiveId, uploadKey, n, body);
+        const upload = await archives.recordChunk({
+          archiveId,
+          uploadKey,
+          uploader,
+          seq: n,
+          bytes: body.length,
+        });
         return { nextSeq: upload.nextSeq, finished: false };
       });
     },
 
     status({ caller, archiveId, streamId }) {
-      const auth = authorize(caller, archiveId, streamId);
-      const upload = auth.archive.uploads[auth.uploadKey];
+      const { uploadKey } = authorize(caller, archiveId, streamId);
+      const upload = currentArchive(archiveId).uploads[uploadKey];
       return { nextSeq: upload?.nextSeq ?? 0, finished: upload?.finished ?? false };
     },
 
     finish({ caller, archiveId, streamId, body }) {
-      const auth = authorize(caller, archiveId, streamId);
+      const { uploadKey, uploader } = authorize(caller, archiveId, streamId);
       const parsed = finishSchema.safeParse(body);
       if (!parsed.success) throw badRequest(`Invalid request. ${describeIssues(parsed.error)}`);
       const offsets: FinishUploadBody = parsed.data;
       if (offsets.stopTimeOffset > limits.maxArchiveDurationMs + limits.finishDeadlineMs) {
         throw badRequest(`Invalid request. A recording is at most ${limits.maxArchiveDurationMs} ms long.`);
       }
-      return serialized(`${archiveId}/${auth.uploadKey}`, async () => {
-        const { archive } = auth;
-        const existing = archive.uploads[auth.uploadKey];
+      return serialized(`${archiveId}/${uploadKey}`, async () => {
+        const archive = currentArchive(archiveId);
+        const existing = archive.uploads[uploadKey];
         if (existing?.finished) return { nextSeq: existing.nextSeq, finished: true };
         requireAccepting(archive);
-        const upload = uploadOf(archive, auth, streamId);
-        upload.finished = true;
-        upload.startTimeOffset = offsets.startTimeOffset;
-        upload.stopTimeOffset = offsets.stopTimeOffset;
-        upload.note = offsets.note ?? null;
-        if (streamId === COMPOSED_STREAM_ID && offsets.note) {
-          const recorder = archive.recorders.find((r) => r.connectionId === auth.credentials.connectionId);
-          if (recorder) recorder.note = offsets.note;
-        }
-        await store.save();
-        lifecycle.onUploadFinished(archive.id);
+        const upload = await archives.recordFinish({
+          archiveId,
+          uploadKey,
+          uploader,
+          startTimeOffset: offsets.startTimeOffset,
+          stopTimeOffset: offsets.stopTimeOffset,
+          note: offsets.note ?? null,
+        });
         return { nextSeq: upload.nextSeq, finished: true };
       });
     },

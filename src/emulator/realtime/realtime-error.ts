@@ -26,6 +26,14 @@ export class RealtimeError extends Error {
   }
 }
 
+export function notConnected(): RealtimeError {
+  return new RealtimeError({
+    code: 500,
+    errorName: 'OT_NOT_CONNECTED',
+    message: 'Not connected to the session',
+  });
+}
+
 export function permissionDenied(message: string): RealtimeError {
   return new RealtimeError({ code: 1500, errorName: 'OT_PERMISSION_DENIED', message });
 }

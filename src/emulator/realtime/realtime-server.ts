@@ -16,7 +16,9 @@ import {
   type ConnectMessage,
 } from '../../protocol/realtime';
 import { RealtimeError } from './realtime-error';
-import type { ClientSocket, SessionHub } from './session-hub';
+import type { ClientSocket } from './client-messenger';
+import type { SessionHub } from './session-hub';
+import type { Signaling } from './signaling';
 
 /** Frames hold at most an SDP or an 8 KB signal; anything far larger is a mistake or abuse. */
 const MAX_FRAME_BYTES = 256 * 1024;
@@ -35,11 +37,14 @@ interface ClientState {
   sessionId: string | null;
   /** pings sent since the client was last heard from */
   missedPongs: number;
+  /** the frames received so far, handled one after the other: a connect waits for its token check */
+  frames: Promise<void>;
 }
 
 export function createRealtimeServer(deps: {
   hub: SessionHub;
-  store: StateStore;
+  signaling: Signaling;
+  sessions: Pick<StateStore, 'getSession'>;
   apiKey: string;
   apiSecret: string;
   basePath: string;
@@ -47,7 +52,7 @@ export function createRealtimeServer(deps: {
   limits: EmulatorLimits;
   logger: Logger;
 }): RealtimeServer {
-  const { hub, logger } = deps;
+  const { hub, signaling, logger } = deps;
   const endpoint = `${deps.basePath}${REALTIME_PATH}`;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const clients = new Set<ClientState>();
@@ -58,7 +63,7 @@ export function createRealtimeServer(deps: {
     state.ws.close(closeCode, error.errorName);
   };
 
-  const connect = (state: ClientState, message: ConnectMessage): void => {
+  const connect = async (state: ClientState, message: ConnectMessage): Promise<void> => {
     if (message.apiKey !== deps.apiKey) {
       fail(
         state,
@@ -71,7 +76,7 @@ export function createRealtimeServer(deps: {
       );
       return;
     }
-    const session = deps.store.sessions.get(message.sessionId);
+    const session = deps.sessions.getSession(message.sessionId);
     if (!session || session.apiKey !== deps.apiKey) {
       fail(
         state,
@@ -86,7 +91,7 @@ export function createRealtimeServer(deps: {
     }
     let claims;
     try {
-      claims = verifyClientToken({
+      claims = await verifyClientToken({
         token: message.token,
         apiKey: deps.apiKey,
         apiSecret: deps.apiSecret,
@@ -108,6 +113,8 @@ export function createRealtimeServer(deps: {
       );
       return;
     }
+    // The client may have gone (or the server closed) while its token was checked.
+    if (state.ws.readyState !== WebSocket.OPEN) return;
     const joined = hub.join({
       sessionId: message.sessionId,
       claims,
@@ -138,7 +145,7 @@ export function createRealtimeServer(deps: {
         hub.unpublish(connectionId, message.streamId);
         return;
       case 'signal':
-        hub.signal({
+        signaling.signal({
           sessionId,
           from: connectionId,
           to: message.to,
@@ -147,7 +154,7 @@ export function createRealtimeServer(deps: {
         });
         return;
       case 'rtc':
-        hub.relayRtc(connectionId, message);
+        signaling.relayRtc(connectionId, message);
         return;
       case 'forceDisconnect':
         hub.forceDisconnect(connectionId, message.connectionId);
@@ -158,7 +165,7 @@ export function createRealtimeServer(deps: {
     }
   };
 
-  const onMessage = (state: ClientState, data: RawData): void => {
+  const onMessage = async (state: ClientState, data: RawData): Promise<void> => {
     const parsed = parseClientMessage(data.toString());
     if (!parsed.ok) {
       const error = new RealtimeError({ code: 400, errorName: 'OT_PROTOCOL_ERROR', message: parsed.error });
@@ -181,7 +188,7 @@ export function createRealtimeServer(deps: {
         );
         return;
       }
-      connect(state, message);
+      await connect(state, message);
       if (message.rid !== undefined && state.connectionId)
         state.socket.send({ type: 'ack', rid: message.rid });
       return;
@@ -203,6 +210,7 @@ export function createRealtimeServer(deps: {
       missedPongs: 0,
       connectionId: null,
       sessionId: null,
+      frames: Promise.resolve(),
       socket: {
         send: (message) => {
           if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
@@ -229,16 +237,16 @@ export function createRealtimeServer(deps: {
     });
     ws.on('message', (data) => {
       state.missedPongs = 0;
-      try {
-        onMessage(state, data);
-      } catch (error) {
-        logger.error({ err: error }, 'realtime frame handling failed');
-        fail(
-          state,
-          new RealtimeError({ code: 500, errorName: 'OT_PROTOCOL_ERROR', message: 'Internal error' }),
-          1011,
-        );
-      }
+      state.frames = state.frames.then(() =>
+        onMessage(state, data).catch((error: unknown) => {
+          logger.error({ err: error }, 'realtime frame handling failed');
+          fail(
+            state,
+            new RealtimeError({ code: 500, errorName: 'OT_PROTOCOL_ERROR', message: 'Internal error' }),
+            1011,
+          );
+        }),
+      );
     });
     ws.on('close', (code) => {
       clearTimeout(connectTimer);

@@ -6,7 +6,7 @@ import { toArchiveJson } from '../archives/archive-json';
 import type { DownloadLinks } from '../archives/download-links';
 import { describeIssues, layoutSchema, parseStartOptions } from '../archives/start-options';
 import { badRequest } from '../errors';
-import type { ArchiveRecord } from '../storage/state-store';
+import type { ArchiveRecord } from '../storage/records';
 
 export interface ArchiveHandlers {
   start: RequestHandler;

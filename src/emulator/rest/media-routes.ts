@@ -5,7 +5,6 @@ import type { DownloadLinks } from '../archives/download-links';
 import { PlatformError } from '../errors';
 import type { MediaFiles } from '../media/media-files';
 import type { UploadCaller, Uploads } from '../media/uploads';
-import type { StateStore } from '../storage/state-store';
 
 export interface MediaHandlers {
   /** refuses callers without valid upload credentials before their body is read */
@@ -22,9 +21,8 @@ function callerOf(req: Request): UploadCaller {
 
 export function createMediaHandlers(deps: {
   uploads: Uploads;
-  lifecycle: ArchiveLifecycle;
-  store: StateStore;
-  media: MediaFiles;
+  archives: Pick<ArchiveLifecycle, 'find'>;
+  media: Pick<MediaFiles, 'archiveFilePath'>;
   links: DownloadLinks;
   clock: () => number;
 }): MediaHandlers {
@@ -64,7 +62,7 @@ export function createMediaHandlers(deps: {
             'Forbidden. The download link is invalid or has expired; get the archive again for a fresh url.',
         });
       }
-      const archive = deps.store.archives.get(archiveId);
+      const archive = deps.archives.find(archiveId);
       if (!archive || archive.status !== 'available' || !archive.file) {
         throw new PlatformError({ status: 404, message: 'Not found. The archive has no file to download.' });
       }

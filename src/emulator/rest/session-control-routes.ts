@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { describeIssues } from '../archives/start-options';
 import { PlatformError, badRequest, notFound } from '../errors';
 import { RealtimeError } from '../realtime/realtime-error';
+import type { PresenceReader } from '../realtime/presence-registry';
 import type { SessionHub } from '../realtime/session-hub';
+import type { Signaling } from '../realtime/signaling';
 import type { StateStore } from '../storage/state-store';
 
 export interface SessionControlHandlers {
@@ -15,12 +17,14 @@ export interface SessionControlHandlers {
 const signalSchema = z.object({ type: z.string().optional(), data: z.string().optional() });
 
 export function createSessionControlHandlers(deps: {
-  store: StateStore;
-  hub: SessionHub;
+  sessions: Pick<StateStore, 'getSession'>;
+  presence: Pick<PresenceReader, 'connectionIds'>;
+  signaling: Signaling;
+  hub: Pick<SessionHub, 'kick'>;
 }): SessionControlHandlers {
   const requireSession = (req: Request): string => {
     const sessionId = String(req.params.sessionId);
-    const session = deps.store.sessions.get(sessionId);
+    const session = deps.sessions.getSession(sessionId);
     if (!session || session.apiKey !== String(req.params.apiKey))
       throw notFound('Not found. The session does not exist.');
     return sessionId;
@@ -32,10 +36,16 @@ export function createSessionControlHandlers(deps: {
       const body = signalSchema.safeParse(req.body ?? {});
       if (!body.success) throw badRequest(`Invalid request. ${describeIssues(body.error)}`);
       const to = typeof req.params.connectionId === 'string' ? req.params.connectionId : undefined;
-      if (deps.hub.connectionIds(sessionId).length === 0)
+      if (deps.presence.connectionIds(sessionId).length === 0)
         throw notFound('Not found. No clients are connected to the session.');
       try {
-        deps.hub.signal({ sessionId, from: null, to, signalType: body.data.type, data: body.data.data });
+        deps.signaling.signal({
+          sessionId,
+          from: null,
+          to,
+          signalType: body.data.type,
+          data: body.data.data,
+        });
       } catch (error) {
         if (!(error instanceof RealtimeError)) throw error;
         // The REST signal API answers the same limits with 413 and an unknown connection with 404 (reference §6.2).

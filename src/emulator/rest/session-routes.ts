@@ -4,7 +4,8 @@ import type { RequestHandler } from 'express';
 import { badRequest } from '../errors';
 import { RESOLUTIONS } from '../archives/start-options';
 import { createSessionId } from '../session-id';
-import type { SessionRecord, StateStore } from '../storage/state-store';
+import type { SessionRecord } from '../storage/records';
+import type { StateStore } from '../storage/state-store';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -62,7 +63,7 @@ function parseSessionForm(
 }
 
 export function createSessionHandler(deps: {
-  store: StateStore;
+  store: Pick<StateStore, 'putSession' | 'save'>;
   apiKey: string;
   clock: () => number;
 }): RequestHandler {
@@ -70,7 +71,7 @@ export function createSessionHandler(deps: {
     const form = parseSessionForm((req.body ?? {}) as Record<string, unknown>);
     const now = deps.clock();
     const sessionId = createSessionId({ apiKey: deps.apiKey, location: form.location, nowMs: now });
-    deps.store.sessions.set(sessionId, { sessionId, apiKey: deps.apiKey, createdAt: now, ...form });
+    deps.store.putSession({ sessionId, apiKey: deps.apiKey, createdAt: now, ...form });
     await deps.store.save();
     const createDt = formatCreateDate(now);
     if (req.get('accept')?.includes('application/json')) {

@@ -1,11 +1,12 @@
-/** Archive lifecycle background work: a failing disk while assembling is logged, never an unhandled rejection. */
+/** Archive assembly in the background: a failing disk while assembling is logged, never an unhandled rejection. */
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { createArchiveLifecycle } from '../../src/emulator/archives/archive-lifecycle';
-import { resolveLimits } from '../../src/emulator/limits';
+import { createArchiveAssembly } from '../../src/emulator/archives/archive-assembly';
+import { createArchiveRecords } from '../../src/emulator/archives/archive-records';
 import type { MediaFiles } from '../../src/emulator/media/media-files';
-import { createSessionHub } from '../../src/emulator/realtime/session-hub';
-import type { ArchiveRecord, StateStore } from '../../src/emulator/storage/state-store';
+import { createPresenceRegistry } from '../../src/emulator/realtime/presence-registry';
+import type { ArchiveRecord } from '../../src/emulator/storage/records';
+import type { StateStore } from '../../src/emulator/storage/state-store';
 
 function stoppedArchive(id: string): ArchiveRecord {
   return {
@@ -61,9 +62,15 @@ function setUp(failures: { save?: boolean; removeChunks?: boolean }) {
       },
     }),
   );
+  const archives = new Map<string, ArchiveRecord>();
   const store: StateStore = {
-    sessions: new Map(),
-    archives: new Map(),
+    getSession: () => undefined,
+    putSession: () => undefined,
+    getArchive: (id) => structuredClone(archives.get(id)),
+    listArchives: () => [...archives.values()].map((a) => structuredClone(a)),
+    putArchive(archive) {
+      archives.set(archive.id, structuredClone(archive));
+    },
     save: () => (failures.save ? Promise.reject(new Error('disk full')) : Promise.resolve()),
   };
   const media: MediaFiles = {
@@ -82,16 +89,16 @@ function setUp(failures: { save?: boolean; removeChunks?: boolean }) {
     removeArchive: () => Promise.resolve(),
     removeUnreferenced: () => Promise.resolve(),
   };
-  const lifecycle = createArchiveLifecycle({
-    store,
+  const records = createArchiveRecords({ store, logger });
+  const assembly = createArchiveAssembly({
+    records,
     media,
-    hub: () => hub,
+    presence: createPresenceRegistry(),
+    finishDeadlineMs: 30_000,
     clock: () => 10_000,
-    limits: resolveLimits({}),
     logger,
   });
-  const hub = createSessionHub({ clock: () => 10_000, reconnectGraceMs: 1000, listener: lifecycle });
-  return { store, lifecycle, lines };
+  return { store, assembly, lines };
 }
 
 const unhandled: unknown[] = [];
@@ -109,14 +116,13 @@ describe('assembly after the last upload finished', () => {
     ['the state cannot be saved', { save: true }],
     ['the upload chunks cannot be removed', { removeChunks: true }],
   ])('logs the error and keeps running when %s', async (_label, failures) => {
-    const { store, lifecycle, lines } = setUp(failures);
-    const archive = stoppedArchive('a1');
-    store.archives.set(archive.id, archive);
-    lifecycle.onUploadFinished(archive.id);
+    const { store, assembly, lines } = setUp(failures);
+    store.putArchive(stoppedArchive('a1'));
+    assembly.uploadFinished('a1');
     await settle();
     expect(unhandled).toEqual([]);
-    expect(archive.status).toBe('available');
+    expect(store.getArchive('a1')?.status).toBe('available');
     expect(lines.join('')).toContain('"archiveId":"a1"');
-    await lifecycle.close().catch(() => undefined);
+    await assembly.close();
   });
 });

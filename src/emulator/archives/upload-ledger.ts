@@ -1,0 +1,86 @@
+/** What the upload API stored for an archive, written into its record: chunks received, uploads finished. */
+import { COMPOSED_STREAM_ID } from '../../protocol/media-upload';
+import type { ArchiveRecord, UploadRecord } from '../storage/records';
+import type { ArchiveAssembly } from './archive-assembly';
+import type { ArchiveRecords } from './archive-records';
+
+/** Who writes an upload: the stream's publisher, or for a composed archive its recorder. */
+export type Uploader = Pick<UploadRecord, 'streamId' | 'connectionId' | 'connectionData' | 'videoType'>;
+
+export interface UploadLedger {
+  /** chunk `seq` of the upload is on disk; resolves once the record says so on disk too */
+  recordChunk(input: {
+    archiveId: string;
+    uploadKey: string;
+    uploader: Uploader;
+    seq: number;
+    bytes: number;
+  }): Promise<UploadRecord>;
+  /** the client finished the upload; a stopped archive is assembled once its last upload has finished */
+  recordFinish(input: {
+    archiveId: string;
+    uploadKey: string;
+    uploader: Uploader;
+    startTimeOffset: number;
+    stopTimeOffset: number;
+    note: string | null;
+  }): Promise<UploadRecord>;
+}
+
+/** The archive's upload under `uploadKey`, added when this is its first chunk or its finish. */
+function uploadOf(archive: ArchiveRecord, uploadKey: string, uploader: Uploader): UploadRecord {
+  const existing = archive.uploads[uploadKey];
+  if (existing) return existing;
+  const created: UploadRecord = {
+    streamId: uploader.streamId,
+    connectionId: uploader.connectionId,
+    connectionData: uploader.connectionData,
+    videoType: uploader.videoType,
+    nextSeq: 0,
+    bytes: 0,
+    finished: false,
+    startTimeOffset: null,
+    stopTimeOffset: null,
+    note: null,
+  };
+  archive.uploads[uploadKey] = created;
+  return created;
+}
+
+export function createUploadLedger(deps: {
+  records: ArchiveRecords;
+  assembly: Pick<ArchiveAssembly, 'uploadFinished'>;
+  clock: () => number;
+}): UploadLedger {
+  const { records, clock } = deps;
+  return {
+    async recordChunk({ archiveId, uploadKey, uploader, seq, bytes }) {
+      const archive = records.update(archiveId, (a) => {
+        const upload = uploadOf(a, uploadKey, uploader);
+        upload.nextSeq = seq + 1;
+        upload.bytes += bytes;
+        // The last time media arrived: after a crash, the recording is taken to have ended then.
+        a.updatedAt = clock();
+      });
+      await records.save();
+      return uploadOf(archive, uploadKey, uploader);
+    },
+
+    async recordFinish({ archiveId, uploadKey, uploader, startTimeOffset, stopTimeOffset, note }) {
+      const archive = records.update(archiveId, (a) => {
+        const upload = uploadOf(a, uploadKey, uploader);
+        upload.finished = true;
+        upload.startTimeOffset = startTimeOffset;
+        upload.stopTimeOffset = stopTimeOffset;
+        upload.note = note;
+        if (uploader.streamId === COMPOSED_STREAM_ID && note) {
+          const recorder = a.recorders.find((r) => r.connectionId === uploader.connectionId);
+          if (recorder) recorder.note = note;
+        }
+      });
+      await records.save();
+      deps.assembly.uploadFinished(archiveId);
+      return uploadOf(archive, uploadKey, uploader);
+    },
+  };
+}
