@@ -1,21 +1,36 @@
 /** The archiving demo end to end against the emulator: pages, start, stop, history, download and delete. */
 import { decodeJwt } from 'jose';
 import request from 'supertest';
+import type { ArchiveRow, HistoryPage } from '../../src/app/archiving/history-view';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { browse, createHarness, readPageData, type Harness, type PageData } from './helpers/app-harness';
+import {
+  browse,
+  createEmulatorHarness,
+  readPageData,
+  type Harness,
+  type PageData,
+} from './helpers/app-harness';
 import { eventually, ParticipantClient } from './helpers/participant-client';
 
-interface HistoryJson {
-  page: number;
-  lastPage: number;
-  total: number;
-  isPending: boolean;
-  archives: Array<{ id: string; name: string; status: string; canDownload: boolean; canDelete: boolean }>;
-}
+/** The body of /history.json: the history page's view-model for the status refresh. */
+type HistoryJson = Pick<HistoryPage, 'page' | 'lastPage' | 'total' | 'isPending'> & {
+  archives: ArchiveRow[];
+};
 
 async function pageCredentials(harness: Harness, path: string): Promise<PageData> {
   const res = await request(harness.app).get(path).expect(200);
   return readPageData(res.text);
+}
+
+/** The app on an emulator of its own that finishes an upload within `finishDeadlineMs`. */
+async function startDemo(finishDeadlineMs: number): Promise<{ emulator: TestEmulator; harness: Harness }> {
+  const emulator = await startTestEmulator({ limits: { finishDeadlineMs } });
+  return { emulator, harness: createEmulatorHarness(emulator) };
+}
+
+async function stopDemo(emulator: TestEmulator, participants: ParticipantClient[]): Promise<void> {
+  await Promise.all(participants.map((p) => p.leave()));
+  await emulator.close();
 }
 
 // The tests of this block run in order: the recording test first checks that nobody is connected, then
@@ -26,13 +41,9 @@ describe('archiving demo', () => {
   const participants: ParticipantClient[] = [];
 
   beforeAll(async () => {
-    emulator = await startTestEmulator({ limits: { finishDeadlineMs: 300 } });
-    harness = createHarness({ apiUrl: emulator.url, apiKey: emulator.apiKey, apiSecret: emulator.apiSecret });
+    ({ emulator, harness } = await startDemo(300));
   });
-  afterAll(async () => {
-    await Promise.all(participants.map((p) => p.leave()));
-    await emulator.close();
-  });
+  afterAll(() => stopDemo(emulator, participants));
 
   it('gives the host a moderator token and the participant a publisher token for the same session', async () => {
     const host = await pageCredentials(harness, '/host');
@@ -121,12 +132,7 @@ describe('archiving demo', () => {
 
     // In local mode the emulator lives on the app's own origin, so the browser is sent to a path, not to the
     // 127.0.0.1 address the app's SDK used: it works behind a proxy or from another device too.
-    const local = createHarness({
-      local: true,
-      apiUrl: emulator.url,
-      apiKey: emulator.apiKey,
-      apiSecret: emulator.apiSecret,
-    });
+    const local = createEmulatorHarness(emulator, { local: true });
     const localDownload = await request(local.app).get(`/download/${archiveId}`).expect(302);
     const location = localDownload.headers.location as string;
     expect(location).toMatch(new RegExp(`^/emulator/downloads/${archiveId}\\?`));
@@ -215,14 +221,17 @@ describe('archiving demo', () => {
 describe('history pagination', () => {
   let emulator: TestEmulator;
   let harness: Harness;
-  let participant: ParticipantClient;
+  const participants: ParticipantClient[] = [];
   const names: string[] = [];
 
   beforeAll(async () => {
-    emulator = await startTestEmulator({ limits: { finishDeadlineMs: 200 } });
-    harness = createHarness({ apiUrl: emulator.url, apiKey: emulator.apiKey, apiSecret: emulator.apiSecret });
+    ({ emulator, harness } = await startDemo(200));
     const { agent, csrfToken } = await browse(harness.app, '/host');
-    participant = await ParticipantClient.join(emulator.url, await pageCredentials(harness, '/participant'));
+    const participant = await ParticipantClient.join(
+      emulator.url,
+      await pageCredentials(harness, '/participant'),
+    );
+    participants.push(participant);
     await participant.publish();
     for (let i = 1; i <= 7; i += 1) {
       const name = i === 3 ? '' : `Archive ${i}`;
@@ -234,10 +243,7 @@ describe('history pagination', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   });
-  afterAll(async () => {
-    await participant.leave();
-    await emulator.close();
-  });
+  afterAll(() => stopDemo(emulator, participants));
 
   const rowNames = (html: string) =>
     [...html.matchAll(/<td class="archive-name">([^<]*)<\/td>/g)].map((m) => m[1]);
@@ -271,11 +277,7 @@ describe('history pagination', () => {
     'shows page=%s, far past the end, as the empty state with a link to the last page',
     async (page) => {
       // A fresh app, so that no listing is served from the short-lived cache of an earlier request.
-      const fresh = createHarness({
-        apiUrl: emulator.url,
-        apiKey: emulator.apiKey,
-        apiSecret: emulator.apiSecret,
-      });
+      const fresh = createEmulatorHarness(emulator);
       const list = jest.spyOn(fresh.opentok.archives, 'all');
       try {
         const res = await request(fresh.app).get(`/history?page=${page}`).expect(200);

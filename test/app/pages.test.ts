@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/app/config';
 import { serializePageData } from '../../src/app/page-data';
 import { OpenTok } from '../../src/sdk';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { createHarness, readPageData, type Harness } from './helpers/app-harness';
+import { createEmulatorHarness, readPageData, type Harness } from './helpers/app-harness';
 
 describe('pages', () => {
   let emulator: TestEmulator;
@@ -16,7 +16,7 @@ describe('pages', () => {
 
   beforeAll(async () => {
     emulator = await startTestEmulator();
-    harness = createHarness({ apiUrl: emulator.url, apiKey: emulator.apiKey, apiSecret: emulator.apiSecret });
+    harness = createEmulatorHarness(emulator);
   });
   afterAll(() => emulator.close());
 

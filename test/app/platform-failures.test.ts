@@ -1,17 +1,15 @@
 /** Upstream failures become clear answers: 4xx for the user's mistakes, 502/503/504 for the platform's. */
 import request from 'supertest';
 import {
-  archiveJson,
   closedPortUrl,
-  FAKE_API_KEY,
-  FAKE_API_SECRET,
   jsonReply,
   startFakePlatform,
+  type Answer,
   type FakePlatform,
-} from './helpers/fake-platform';
+  type RecordedRequest,
+} from '../helpers/fake-platform';
+import { API_KEY, API_SECRET, ARCHIVE_ID, archiveJson } from '../helpers/platform-fixtures';
 import { browse, createHarness, type Harness } from './helpers/app-harness';
-
-const ARCHIVE_ID = 'b40ef09b-3811-4726-b508-e41a0f96c68f';
 
 /** The sentence of an HTML error page. */
 function readErrorMessage(html: string): string {
@@ -22,7 +20,7 @@ function readErrorMessage(html: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, '&');
 }
-const ARCHIVE_PATH = `/v2/project/${FAKE_API_KEY}/archive`;
+const ARCHIVE_PATH = `/v2/project/${API_KEY}/archive`;
 
 describe('platform failures', () => {
   let platform: FakePlatform;
@@ -32,15 +30,15 @@ describe('platform failures', () => {
     platform = await startFakePlatform();
     harness = createHarness({
       apiUrl: platform.url,
-      apiKey: FAKE_API_KEY,
-      apiSecret: FAKE_API_SECRET,
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
       timeoutMs: 400,
     });
   });
   afterEach(async () => {
     await platform.close();
     const everything = harness.logs.join('');
-    expect(everything).not.toContain(FAKE_API_SECRET);
+    expect(everything).not.toContain(API_SECRET);
   });
 
   /** The SDK's developer wording that must stay out of what the user sees. */
@@ -59,8 +57,8 @@ describe('platform failures', () => {
     expect(refused.map((line) => line.err?.message)).toContainEqual(expect.stringMatching(detail));
   };
 
-  const onSessionCreate = (reply: Parameters<FakePlatform['respond']>[0]) =>
-    platform.respond((req) => (req.url === '/session/create' ? reply(req) : undefined));
+  const onSessionCreate = (answer: (request: RecordedRequest) => Answer) =>
+    platform.answer((request) => (request.path === '/session/create' ? answer(request) : 'healthy'));
 
   describe('when the session cannot be created, the host page explains why', () => {
     it('403: the credentials were rejected (502, page names API_KEY/API_SECRET)', async () => {
@@ -113,18 +111,20 @@ describe('platform failures', () => {
 
     it('a failed creation is retried by the next request', async () => {
       let calls = 0;
-      onSessionCreate(() => (++calls === 1 ? jsonReply(500, { message: 'System error' }) : undefined));
+      onSessionCreate(() => (++calls === 1 ? jsonReply(500, { message: 'System error' }) : 'healthy'));
       await request(harness.app).get('/host').expect(502);
       await request(harness.app).get('/host').expect(200);
-      expect(platform.requests.filter((line) => line === 'POST /session/create')).toHaveLength(2);
+      expect(
+        platform.requests.filter((r) => r.method === 'POST' && r.path === '/session/create'),
+      ).toHaveLength(2);
     });
   });
 
   it('connection refused: the platform is unreachable (503), and the app keeps serving', async () => {
     const unreachable = createHarness({
       apiUrl: await closedPortUrl(),
-      apiKey: FAKE_API_KEY,
-      apiSecret: FAKE_API_SECRET,
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
     });
     const page = await request(unreachable.app).get('/host').set('Accept', 'text/html').expect(503);
     expect(page.text).toContain('The video platform could not be reached');
@@ -134,15 +134,18 @@ describe('platform failures', () => {
   });
 
   describe('archive operations', () => {
-    const onArchive = (method: string, suffix: string, reply: ReturnType<typeof jsonReply> | 'hang') =>
-      platform.respond((req) =>
-        req.method === method && req.url?.split('?')[0] === `${ARCHIVE_PATH}${suffix}` ? reply : undefined,
+    const onArchive = (method: string, suffix: string, answer: Answer) =>
+      platform.answer((request) =>
+        request.method === method && request.path === `${ARCHIVE_PATH}${suffix}` ? answer : 'healthy',
       );
 
     async function post(path: string, body: object = {}) {
       const { agent, csrfToken } = await browse(harness.app);
       return agent.post(path).set('x-csrf-token', csrfToken).set('Accept', 'application/json').send(body);
     }
+
+    const download = (accept = 'text/html') =>
+      request(harness.app).get(`/download/${ARCHIVE_ID}`).set('Accept', accept);
 
     it('start, 400 from the platform: "Nobody is publishing yet"', async () => {
       onArchive(
@@ -205,10 +208,7 @@ describe('platform failures', () => {
 
     it('download of an unknown archive is a 404 page in the user’s words', async () => {
       onArchive('GET', `/${ARCHIVE_ID}`, jsonReply(404, { message: 'Not found' }));
-      const res = await request(harness.app)
-        .get(`/download/${ARCHIVE_ID}`)
-        .set('Accept', 'text/html')
-        .expect(404);
+      const res = await download().expect(404);
       expect(res.type).toBe('text/html');
       expect(readErrorMessage(res.text)).toBe(
         'That recording no longer exists. Pick another one from the history page.',
@@ -219,10 +219,7 @@ describe('platform failures', () => {
 
     it('download refused as invalid (400) says the ID was not accepted', async () => {
       onArchive('GET', `/${ARCHIVE_ID}`, jsonReply(400, { message: 'Invalid archive ID' }));
-      const res = await request(harness.app)
-        .get(`/download/${ARCHIVE_ID}`)
-        .set('Accept', 'application/json')
-        .expect(400);
+      const res = await download('application/json').expect(400);
       expect(res.body.error.message).toBe(
         'The video platform did not accept that recording ID. Pick the recording from the history page.',
       );
@@ -236,17 +233,14 @@ describe('platform failures', () => {
       ['uploaded', /your project’s own storage/],
     ])('download of a %s archive is a 409 page that says why', async (status, reason) => {
       onArchive('GET', `/${ARCHIVE_ID}`, jsonReply(200, archiveJson({ status })));
-      const res = await request(harness.app)
-        .get(`/download/${ARCHIVE_ID}`)
-        .set('Accept', 'text/html')
-        .expect(409);
+      const res = await download().expect(409);
       expect(res.text).toMatch(reason);
     });
 
     it('download of an available archive redirects to its fresh URL', async () => {
       const url = 'https://archives.example.test/123456/archive.mp4?Expires=1&Signature=abc';
       onArchive('GET', `/${ARCHIVE_ID}`, jsonReply(200, archiveJson({ status: 'available', url })));
-      const res = await request(harness.app).get(`/download/${ARCHIVE_ID}`).expect(302);
+      const res = await download().expect(302);
       expect(res.headers.location).toBe(url);
     });
 
@@ -344,9 +338,7 @@ describe('platform failures', () => {
 
       it('download', async () => {
         onArchive('GET', `/${ARCHIVE_ID}`, refused);
-        expectCredentialsPage(
-          await request(harness.app).get(`/download/${ARCHIVE_ID}`).set('Accept', 'text/html'),
-        );
+        expectCredentialsPage(await download());
         expectErrorLogged('Cannot get archive');
       });
 

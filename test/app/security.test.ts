@@ -6,15 +6,16 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import request from 'supertest';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { browse, createHarness, readCsrfToken, readPageData, type Harness } from './helpers/app-harness';
+import { jsonReply, startFakePlatform, type FakePlatform } from '../helpers/fake-platform';
+import { API_KEY, API_SECRET, archiveJson } from '../helpers/platform-fixtures';
 import {
-  archiveJson,
-  FAKE_API_KEY,
-  FAKE_API_SECRET,
-  jsonReply,
-  startFakePlatform,
-  type FakePlatform,
-} from './helpers/fake-platform';
+  browse,
+  createEmulatorHarness,
+  createHarness,
+  readCsrfToken,
+  readPageData,
+  type Harness,
+} from './helpers/app-harness';
 
 const ARCHIVE_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -26,13 +27,7 @@ describe('security', () => {
   });
   afterAll(() => emulator.close());
 
-  const harnessFor = (hostPassword?: string): Harness =>
-    createHarness({
-      apiUrl: emulator.url,
-      apiKey: emulator.apiKey,
-      apiSecret: emulator.apiSecret,
-      hostPassword,
-    });
+  const harnessFor = (hostPassword?: string): Harness => createEmulatorHarness(emulator, { hostPassword });
 
   describe('CSRF', () => {
     let harness: Harness;
@@ -281,13 +276,13 @@ describe.each(['vonage', 'opentok'] as const)('secrets in %s mode', (mode) => {
       publicKey: pair.publicKey,
     };
     platform = await startFakePlatform();
-    const projectId = mode === 'vonage' ? applicationId : FAKE_API_KEY;
+    const projectId = mode === 'vonage' ? applicationId : API_KEY;
     const base = `/v2/project/${projectId}/archive`;
-    platform.respond((req) => {
-      authHeaders.push(String(req.headers.authorization ?? req.headers['x-opentok-auth']));
+    platform.answer((request) => {
+      authHeaders.push(String(request.headers.authorization ?? request.headers['x-opentok-auth']));
       if (fault === 'credentials') return jsonReply(403, { code: -1, message: 'Invalid JWT' });
-      const [pathname = ''] = (req.url ?? '').split('?');
-      if (!pathname.startsWith(base)) return undefined;
+      const { method, path } = request;
+      if (!path.startsWith(base)) return 'healthy';
       if (fault === 'server') return jsonReply(500, { code: 500, message: 'System error' });
       const available = archiveJson({
         id: ARCHIVE_ID,
@@ -295,14 +290,14 @@ describe.each(['vonage', 'opentok'] as const)('secrets in %s mode', (mode) => {
         url: SIGNED_URL,
         password: ARCHIVE_PASSWORD,
       });
-      if (req.method === 'GET' && pathname === base) return jsonReply(200, { count: 1, items: [available] });
-      if (req.method === 'POST' && pathname === base)
+      if (method === 'GET' && path === base) return jsonReply(200, { count: 1, items: [available] });
+      if (method === 'POST' && path === base)
         return jsonReply(200, archiveJson({ id: ARCHIVE_ID, password: ARCHIVE_PASSWORD }));
-      if (req.method === 'POST' && pathname === `${base}/${ARCHIVE_ID}/stop`)
+      if (method === 'POST' && path === `${base}/${ARCHIVE_ID}/stop`)
         return jsonReply(200, archiveJson({ id: ARCHIVE_ID, status: 'stopped', password: ARCHIVE_PASSWORD }));
-      if (req.method === 'GET' && pathname === `${base}/${ARCHIVE_ID}`) return jsonReply(200, available);
-      if (req.method === 'DELETE' && pathname === `${base}/${ARCHIVE_ID}`) return { status: 204 };
-      if (req.method === 'DELETE') return jsonReply(409, { message: 'Conflict' });
+      if (method === 'GET' && path === `${base}/${ARCHIVE_ID}`) return jsonReply(200, available);
+      if (method === 'DELETE' && path === `${base}/${ARCHIVE_ID}`) return { status: 204 };
+      if (method === 'DELETE') return jsonReply(409, { message: 'Conflict' });
       return jsonReply(404, { code: -1, message: 'Not found. You passed in an invalid archive ID.' });
     });
   });
@@ -312,8 +307,8 @@ describe.each(['vonage', 'opentok'] as const)('secrets in %s mode', (mode) => {
     const password = 'hunter2-host-password';
     const harness = createHarness({
       apiUrl: platform.url,
-      apiKey: FAKE_API_KEY,
-      apiSecret: FAKE_API_SECRET,
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
       hostPassword: password,
       timeoutMs: 400,
       ...(mode === 'vonage' ? { vonage: { applicationId, privateKey: keyPair.privateKey } } : {}),
@@ -323,7 +318,7 @@ describe.each(['vonage', 'opentok'] as const)('secrets in %s mode', (mode) => {
     const secrets =
       mode === 'vonage'
         ? keyPair.privateKey.split('\n').filter((line) => line && !line.startsWith('-----'))
-        : [FAKE_API_SECRET];
+        : [API_SECRET];
     const auth = `Basic ${Buffer.from(`h:${password}`).toString('base64')}`;
     const agent = request.agent(harness.app);
     const answers: Array<{ route: string; text: string }> = [];

@@ -4,41 +4,29 @@
  * length, and delete removes it. Individual and composed output.
  */
 import { unzipSync, strFromU8 } from 'fflate';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './helpers/chromium';
-import { startLocalApp, type LocalApp } from './helpers/local-app';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { ComposedManifest, IndividualManifest } from '../../src/emulator/media/media-files';
+import { useAppInChromium } from './helpers/app-in-chromium';
 import {
   measurePlayback,
   peakAudioLevel,
   waitForPlayingVideos,
   waitForVideoCount,
 } from './helpers/page-checks';
+import { openTwoTabs, openVideoTab } from './helpers/video-tabs';
 
 const EBML_MAGIC = [0x1a, 0x45, 0xdf, 0xa3];
 const RECORD_MS = 4000;
 
-let app: LocalApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startLocalApp();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const suite = useAppInChromium();
 
 function startsWithEbml(bytes: Uint8Array): boolean {
   return EBML_MAGIC.every((b, i) => bytes[i] === b);
 }
 
-async function openVideoPage(context: BrowserContext, path: '/host' | '/participant'): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${app.url}${path}`);
-  await waitForPlayingVideos(page, '#publisher', 1);
-  return page;
+/** A host tab and a participant tab that see each other. */
+async function openHostAndParticipant(context: BrowserContext): Promise<[host: Page, participant: Page]> {
+  return openTwoTabs(context, `${suite.app.url}/host`, `${suite.app.url}/participant`);
 }
 
 async function expectIndicator(page: Page, recording: boolean): Promise<void> {
@@ -47,17 +35,37 @@ async function expectIndicator(page: Page, recording: boolean): Promise<void> {
   expect(text).toMatch(recording ? /recording/i : /not recording/i);
 }
 
-async function startArchive(host: Page, name: string, outputMode: 'composed' | 'individual'): Promise<void> {
+/** Starts an archive from the host tab; resolves when each of `tabs` shows it recording, with that time. */
+async function startRecording(
+  host: Page,
+  tabs: Page[],
+  name: string,
+  outputMode: 'composed' | 'individual',
+): Promise<number> {
   await host.fill('#archive-form input[name=name]', name);
   await host.selectOption('#archive-form select[name=outputMode]', outputMode);
   await host.click('#start-archive');
+  await Promise.all(tabs.map((tab) => expectIndicator(tab, true)));
+  return Date.now();
+}
+
+/**
+ * Stops the archive from `host` once `recordMs` have passed since `since`; resolves when each of `tabs` shows
+ * it stopped, with how long it recorded from `since` to the click.
+ */
+async function stopRecording(host: Page, tabs: Page[], since: number, recordMs = RECORD_MS): Promise<number> {
+  await host.waitForTimeout(Math.max(0, recordMs - (Date.now() - since)));
+  await host.click('#stop-archive');
+  const recordedMs = Date.now() - since;
+  await Promise.all(tabs.map((tab) => expectIndicator(tab, false)));
+  return recordedMs;
 }
 
 /** Reloads the history page until the named archive is available; returns its row's archive id. */
 async function waitForAvailable(page: Page, name: string, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    await page.goto(`${app.url}/history`);
+    await page.goto(`${suite.app.url}/history`);
     const row = page.locator('table#archives tbody tr[data-archive-id]', { hasText: name });
     if ((await row.count()) === 1 && (await row.getAttribute('data-status')) === 'available') {
       return (await row.getAttribute('data-archive-id')) as string;
@@ -72,7 +80,7 @@ async function download(page: Page, archiveId: string): Promise<{ bytes: Uint8Ar
   const row = page.locator(`tr[data-archive-id="${archiveId}"]`);
   const href = await row.locator('a.download-link').getAttribute('href');
   expect(href).toBeTruthy();
-  const response = await page.request.get(new URL(href as string, app.url).toString());
+  const response = await page.request.get(new URL(href as string, suite.app.url).toString());
   expect(response.ok()).toBe(true);
   return {
     bytes: new Uint8Array(await response.body()),
@@ -80,10 +88,27 @@ async function download(page: Page, archiveId: string): Promise<{ bytes: Uint8Ar
   };
 }
 
+/** Reads a downloaded zip: its files and the manifest the emulator writes beside them. */
+function readZip<Manifest extends IndividualManifest | ComposedManifest>(
+  bytes: Uint8Array,
+  archiveId: string,
+): { entries: Record<string, Uint8Array>; manifest: Manifest } {
+  const entries = unzipSync(bytes);
+  const manifest = JSON.parse(strFromU8(entries[`${archiveId}.json`] as Uint8Array)) as Manifest;
+  // Every file the manifest lists is in the zip, as WebM of the size it says.
+  for (const file of manifest.files) {
+    const media = entries[file.filename];
+    expect(media).toBeDefined();
+    expect(startsWithEbml(media as Uint8Array)).toBe(true);
+    expect((media as Uint8Array).length).toBe(file.size);
+  }
+  return { entries, manifest };
+}
+
 /** Plays one file of a downloaded zip in the page (served from a routed URL) and measures it. */
 async function playZipEntry(page: Page, entries: Record<string, Uint8Array>, filename: string | undefined) {
   const path = `/zip-entry-${filename ?? 'missing'}`;
-  await page.route(`${app.url}${path}`, (route) =>
+  await page.route(`${suite.app.url}${path}`, (route) =>
     route.fulfill({ contentType: 'video/webm', body: Buffer.from(entries[filename ?? ''] as Uint8Array) }),
   );
   return measurePlayback(page, path);
@@ -92,26 +117,17 @@ async function playZipEntry(page: Page, entries: Record<string, Uint8Array>, fil
 async function deleteArchive(page: Page, archiveId: string): Promise<void> {
   await page.locator(`tr[data-archive-id="${archiveId}"] form.delete-form button[type=submit]`).click();
   await page.waitForLoadState('load');
-  await page.goto(`${app.url}/history`);
+  await page.goto(`${suite.app.url}/history`);
   expect(await page.locator(`tr[data-archive-id="${archiveId}"]`).count()).toBe(0);
 }
 
 test('individual: indicator for everyone incl. a late joiner, a tab closed mid-recording keeps its part, zip of WebMs', async () => {
-  const context = await browser.newContext();
-  try {
-    const host = await openVideoPage(context, '/host');
-    const participant = await openVideoPage(context, '/participant');
-    await Promise.all([
-      waitForPlayingVideos(host, '#subscribers', 1),
-      waitForPlayingVideos(participant, '#subscribers', 1),
-    ]);
-
+  await suite.inContext(async (context) => {
+    const [host, participant] = await openHostAndParticipant(context);
     const name = `individual ${Date.now()}`;
-    await startArchive(host, name, 'individual');
-    await Promise.all([expectIndicator(host, true), expectIndicator(participant, true)]);
-    const startedAt = Date.now();
+    const startedAt = await startRecording(host, [host, participant], name, 'individual');
 
-    const late = await openVideoPage(context, '/participant');
+    const late = await openVideoTab(context, `${suite.app.url}/participant`);
     await expectIndicator(late, true);
     await waitForPlayingVideos(host, '#subscribers', 2);
     // The late joiner leaves by closing its tab while the archive records.
@@ -119,29 +135,17 @@ test('individual: indicator for everyone incl. a late joiner, a tab closed mid-r
     await late.close();
     await waitForVideoCount(host, '#subscribers', 1);
 
-    await host.waitForTimeout(Math.max(0, RECORD_MS - (Date.now() - startedAt)));
-    await host.click('#stop-archive');
-    const recordedMs = Date.now() - startedAt;
-    await Promise.all([expectIndicator(host, false), expectIndicator(participant, false)]);
+    const recordedMs = await stopRecording(host, [host, participant], startedAt);
 
     const history = await context.newPage();
     const archiveId = await waitForAvailable(history, name);
     const { bytes, contentType } = await download(history, archiveId);
     expect(contentType).toMatch(/zip/);
 
-    const entries = unzipSync(bytes);
-    const manifest = JSON.parse(strFromU8(entries[`${archiveId}.json`] as Uint8Array)) as {
-      files: Array<{ filename: string; startTimeOffset: number; stopTimeOffset: number; size: number }>;
-    };
+    const { entries, manifest } = readZip<IndividualManifest>(bytes, archiveId);
     // host, participant and the tab that was closed
     expect(manifest.files).toHaveLength(3);
     const lengths = manifest.files.map((f) => f.stopTimeOffset - f.startTimeOffset).sort((a, b) => a - b);
-    for (const file of manifest.files) {
-      const media = entries[file.filename];
-      expect(media).toBeDefined();
-      expect(startsWithEbml(media as Uint8Array)).toBe(true);
-      expect((media as Uint8Array).length).toBe(file.size);
-    }
     // The two who stayed recorded about the whole archive; the closed tab about the time it was there.
     expect(lengths[2]).toBeGreaterThan(recordedMs - 1500);
     expect(lengths[2]).toBeLessThan(recordedMs + 1500);
@@ -166,37 +170,23 @@ test('individual: indicator for everyone incl. a late joiner, a tab closed mid-r
     expect(closedPlayback.duration * 1000).toBeGreaterThan((lengths[0] ?? 0) - 2000);
 
     await deleteArchive(history, archiveId);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('composed: one WebM mixing everyone that plays in the browser for about the recorded length', async () => {
-  const context = await browser.newContext();
-  try {
-    const host = await openVideoPage(context, '/host');
-    const participant = await openVideoPage(context, '/participant');
-    await Promise.all([
-      waitForPlayingVideos(host, '#subscribers', 1),
-      waitForPlayingVideos(participant, '#subscribers', 1),
-    ]);
-
+  await suite.inContext(async (context) => {
+    const [host, participant] = await openHostAndParticipant(context);
     const name = `composed ${Date.now()}`;
-    await startArchive(host, name, 'composed');
-    await Promise.all([expectIndicator(host, true), expectIndicator(participant, true)]);
-    const startedAt = Date.now();
+    const startedAt = await startRecording(host, [host, participant], name, 'composed');
 
     // The history page opened mid-recording shows the archive as started, then refreshes it in place.
     const history = await context.newPage();
-    await history.goto(`${app.url}/history`);
+    await history.goto(`${suite.app.url}/history`);
     const row = history.locator('table#archives tbody tr[data-archive-id]', { hasText: name });
     expect(await row.getAttribute('data-status')).toBe('started');
     await history.evaluate(() => Object.assign(globalThis, { openedOnce: true }));
 
-    await host.waitForTimeout(Math.max(0, RECORD_MS - (Date.now() - startedAt)));
-    await host.click('#stop-archive');
-    const recordedMs = Date.now() - startedAt;
-    await Promise.all([expectIndicator(host, false), expectIndicator(participant, false)]);
+    const recordedMs = await stopRecording(host, [host, participant], startedAt);
 
     await row.locator('a.download-link').waitFor({ timeout: 30_000 });
     expect(await row.getAttribute('data-status')).toBe('available');
@@ -221,54 +211,31 @@ test('composed: one WebM mixing everyone that plays in the browser for about the
     expect(playback.duration * 1000).toBeLessThan(recordedMs + 1500);
 
     await deleteArchive(history, archiveId);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('composed: when the recording tab closes, another client takes over; the archive is a zip of both segments', async () => {
-  const context = await browser.newContext();
-  try {
+  await suite.inContext(async (context) => {
     // The emulator elects the oldest connection, so the first host page records.
-    const firstHost = await openVideoPage(context, '/host');
-    const participant = await openVideoPage(context, '/participant');
-    await Promise.all([
-      waitForPlayingVideos(firstHost, '#subscribers', 1),
-      waitForPlayingVideos(participant, '#subscribers', 1),
-    ]);
+    const [firstHost, participant] = await openHostAndParticipant(context);
     const name = `takeover ${Date.now()}`;
-    await startArchive(firstHost, name, 'composed');
-    await expectIndicator(participant, true);
+    await startRecording(firstHost, [participant], name, 'composed');
     // Long enough for the first recorder to upload a few half-second chunks before its tab closes.
     await participant.waitForTimeout(2500);
     await firstHost.close();
     const tookOverAt = Date.now();
 
     // A second host page opened mid-recording knows the archive and can stop it.
-    const secondHost = await openVideoPage(context, '/host');
+    const secondHost = await openVideoTab(context, `${suite.app.url}/host`);
     await expectIndicator(secondHost, true);
-    await secondHost.waitForTimeout(Math.max(0, 3000 - (Date.now() - tookOverAt)));
-    await secondHost.click('#stop-archive');
-    const afterTakeoverMs = Date.now() - tookOverAt;
-    await expectIndicator(participant, false);
+    const afterTakeoverMs = await stopRecording(secondHost, [participant], tookOverAt, 3000);
 
     const history = await context.newPage();
     const archiveId = await waitForAvailable(history, name);
     const { bytes, contentType } = await download(history, archiveId);
     // A handover makes the archive a zip of both recorders' segments, in order, and its manifest says so.
     expect(contentType).toMatch(/zip/);
-    const entries = unzipSync(bytes);
-    const manifest = JSON.parse(strFromU8(entries[`${archiveId}.json`] as Uint8Array)) as {
-      id: string;
-      outputMode: string;
-      files: Array<{ filename: string; startTimeOffset: number; stopTimeOffset: number; size: number }>;
-      recorders: Array<{
-        connectionId: string;
-        startTimeOffset: number;
-        stopTimeOffset: number;
-        note: string | null;
-      }>;
-    };
+    const { entries, manifest } = readZip<ComposedManifest>(bytes, archiveId);
     expect(manifest).toMatchObject({ id: archiveId, outputMode: 'composed' });
     expect(manifest.recorders.length).toBeGreaterThanOrEqual(2);
     expect(manifest.recorders[0]?.note).toBe('recorder left');
@@ -276,47 +243,31 @@ test('composed: when the recording tab closes, another client takes over; the ar
       manifest.files.map((_f, i) => `composed-${i + 1}.webm`),
     );
     expect(manifest.files.length).toBeGreaterThanOrEqual(2);
-    for (const file of manifest.files) {
-      const media = entries[file.filename];
-      expect(media).toBeDefined();
-      expect(startsWithEbml(media as Uint8Array)).toBe(true);
-      expect((media as Uint8Array).length).toBe(file.size);
-    }
     // The last segment is the participant's recording after taking over, and it plays for about that long.
     const last = manifest.files.at(-1);
     const playback = await playZipEntry(history, entries, last?.filename);
     expect(playback.videoWidth).toBe(640);
     expect(playback.duration * 1000).toBeGreaterThan(afterTakeoverMs - 1500);
-  } finally {
-    await context.close();
-  }
+  });
 });
 
 test('composed: chunk uploads that fail are retried in order and the archive is complete', async () => {
-  const context = await browser.newContext();
-  const attempts = new Map<string, number>();
-  // The first attempt at chunks 1 and 2 fails: one with a server error, one as a dropped connection.
-  await context.route(/\/emulator\/media\/[^/]+\/[^/]+\/\d+$/, async (route) => {
-    const url = route.request().url();
-    const seq = Number(url.slice(url.lastIndexOf('/') + 1));
-    const attempt = (attempts.get(url) ?? 0) + 1;
-    attempts.set(url, attempt);
-    if (attempt === 1 && seq === 1) return route.fulfill({ status: 503, body: 'busy' });
-    if (attempt === 1 && seq === 2) return route.abort('connectionreset');
-    return route.continue();
-  });
-  try {
-    const host = await openVideoPage(context, '/host');
-    const participant = await openVideoPage(context, '/participant');
-    await waitForPlayingVideos(host, '#subscribers', 1);
+  await suite.inContext(async (context) => {
+    const attempts = new Map<string, number>();
+    // The first attempt at chunks 1 and 2 fails: one with a server error, one as a dropped connection.
+    await context.route(/\/emulator\/media\/[^/]+\/[^/]+\/\d+$/, async (route) => {
+      const url = route.request().url();
+      const seq = Number(url.slice(url.lastIndexOf('/') + 1));
+      const attempt = (attempts.get(url) ?? 0) + 1;
+      attempts.set(url, attempt);
+      if (attempt === 1 && seq === 1) return route.fulfill({ status: 503, body: 'busy' });
+      if (attempt === 1 && seq === 2) return route.abort('connectionreset');
+      return route.continue();
+    });
+    const [host, participant] = await openHostAndParticipant(context);
     const name = `retry ${Date.now()}`;
-    await startArchive(host, name, 'composed');
-    await expectIndicator(host, true);
-    const startedAt = Date.now();
-    await host.waitForTimeout(RECORD_MS);
-    await host.click('#stop-archive');
-    const recordedMs = Date.now() - startedAt;
-    await expectIndicator(participant, false);
+    const startedAt = await startRecording(host, [host], name, 'composed');
+    const recordedMs = await stopRecording(host, [participant], startedAt);
 
     const history = await context.newPage();
     const archiveId = await waitForAvailable(history, name);
@@ -329,7 +280,5 @@ test('composed: chunk uploads that fail are retried in order and the archive is 
       .getAttribute('href');
     const playback = await measurePlayback(history, href as string);
     expect(playback.duration * 1000).toBeGreaterThan(recordedMs - 1500);
-  } finally {
-    await context.close();
-  }
+  });
 });

@@ -3,30 +3,21 @@
  * OpenTok.js names, signals (typed, targeted, limits), event maps/once/off, connection and stream events,
  * insertMode and sizes. The in-page script is plain JavaScript, as a page script written for OpenTok.js is.
  */
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './helpers/chromium';
-import { startLocalApp, type LocalApp } from './helpers/local-app';
+import type { Page } from 'playwright-core';
+import { useAppInChromium } from './helpers/app-in-chromium';
 
-let app: LocalApp;
-let browser: Browser;
+const suite = useAppInChromium();
 let page: Page;
 let pageData: { apiKey: string; sessionId: string; token: string };
 
 beforeAll(async () => {
-  app = await startLocalApp();
-  browser = await launchChromium();
-  page = await browser.newPage();
+  page = await suite.browser.newPage();
   // The real hello-world page (its CSP, its client script tag and page data) without its page module, so
   // the tests drive the OT API themselves.
   await page.route('**/js/hello-world.js', (route) => route.abort());
-  await page.goto(`${app.url}/hello-world`);
+  await page.goto(`${suite.app.url}/hello-world`);
   pageData = JSON.parse((await page.locator('#page-data').textContent()) as string) as typeof pageData;
   await page.evaluate(`document.body.insertAdjacentHTML('beforeend', '<div id="box"></div>')`);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
 });
 
 /** Runs an async function body in the page with `data` (the page data) in scope; returns its result. */

@@ -71,17 +71,11 @@ describe.each([
 
   beforeAll(async () => {
     target = await start();
-    ot = startOpenTokNode();
     // The server root as the API URL: every request path starts at the host root.
-    await ot.call('init', target.apiKey, target.apiSecret, target.origin);
+    ot = await startOpenTokNode(target.apiKey, target.apiSecret, target.origin);
   });
-  afterEach(async () => {
-    await Promise.all(browsers.splice(0).map((b) => b.leave()));
-  });
-  afterAll(async () => {
-    ot.stop();
-    await target.close();
-  });
+  afterEach(() => Promise.all(browsers.splice(0).map((b) => b.leave())));
+  afterAll(() => Promise.all([ot.stop(), target.close()]));
 
   it('the opentok npm package with the server root as apiUrl creates sessions, records, signals and disconnects', async () => {
     const { sessionId } = await ot.call<{ sessionId: string }>('createSession', { mediaMode: 'routed' });

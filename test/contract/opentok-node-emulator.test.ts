@@ -9,16 +9,10 @@ const browsers: FakeBrowser[] = [];
 
 beforeAll(async () => {
   emu = await startTestEmulator({ limits: { finishDeadlineMs: 100 } });
-  ot = startOpenTokNode();
-  await ot.call('init', emu.apiKey, emu.apiSecret, emu.url);
+  ot = await startOpenTokNode(emu.apiKey, emu.apiSecret, emu.url);
 });
-afterEach(async () => {
-  await Promise.all(browsers.splice(0).map((b) => b.leave()));
-});
-afterAll(async () => {
-  ot.stop();
-  await emu.close();
-});
+afterEach(() => Promise.all(browsers.splice(0).map((b) => b.leave())));
+afterAll(() => Promise.all([ot.stop(), emu.close()]));
 
 async function join(sessionId: string, token: string): Promise<FakeBrowser> {
   const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), { apiKey: emu.apiKey, sessionId, token });
@@ -78,9 +72,8 @@ it('signals and force-disconnects through the REST API', async () => {
 });
 
 it('reports wrong credentials as an error', async () => {
-  const wrong = startOpenTokNode();
+  const wrong = await startOpenTokNode(emu.apiKey, 'f'.repeat(40), emu.url);
   try {
-    await wrong.call('init', emu.apiKey, 'f'.repeat(40), emu.url);
     await expect(wrong.call('createSession', {})).rejects.toThrow();
   } finally {
     wrong.stop();

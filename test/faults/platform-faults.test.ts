@@ -4,15 +4,15 @@
  * healthy again the same request succeeds.
  */
 import request from 'supertest';
-import { closedPortUrl, FAKE_API_KEY, FAKE_API_SECRET } from '../app/helpers/fake-platform';
 import { browse, createHarness, readPageData, type Harness } from '../app/helpers/app-harness';
 import {
-  ARCHIVE_ID,
-  startFailingPlatform,
-  type Fault,
-  type FailingPlatform,
-  type FaultScope,
-} from './support/failing-platform';
+  closedPortUrl,
+  jsonReply,
+  startFakePlatform,
+  type Answer,
+  type FakePlatform,
+} from '../helpers/fake-platform';
+import { API_KEY, API_SECRET, ARCHIVE_ID } from '../helpers/platform-fixtures';
 
 const TIMEOUT_MS = 250;
 
@@ -48,8 +48,29 @@ const ROUTES: Route[] = [
   },
 ];
 
+/** How long a slow platform takes to answer: well past the SDK's timeout. */
+const SLOW_MS = TIMEOUT_MS * 3;
+const BAD_GATEWAY_PAGE =
+  '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>';
+const PROXY_LOGIN_PAGE =
+  '<!doctype html><html><body><form>Sign in to the corporate proxy</form></body></html>';
+
+/** Each way a real platform, or the network between it and the app, fails. */
+const FAULTS = {
+  'http-500': jsonReply(500, { code: 500, message: 'System error' }),
+  'http-503': { status: 503, body: 'Service Unavailable', contentType: 'text/plain' },
+  'html-error-page': { status: 502, body: BAD_GATEWAY_PAGE, contentType: 'text/html' },
+  slow: { healthyAfterMs: SLOW_MS },
+  'no-answer': 'hang',
+  'reset-before-reply': 'reset-before-reply',
+  'reset-mid-body': 'reset-mid-body',
+  'malformed-json': { status: 200, body: '{"session_id": [ {,', contentType: 'application/json' },
+  'html-200-page': { status: 200, body: PROXY_LOGIN_PAGE, contentType: 'text/html' },
+} satisfies Record<string, Answer>;
+type Fault = keyof typeof FAULTS;
+
 /** What the user must get for each fault: the status and words that say what happened. */
-const EXPECTED: Record<Exclude<Fault, 'none'>, { status: number; message: RegExp }> = {
+const EXPECTED: Record<Fault, { status: number; message: RegExp }> = {
   'http-500': { status: 502, message: /platform answered with an error \(HTTP 500\)/ },
   'http-503': { status: 502, message: /platform answered with an error \(HTTP 503\)/ },
   'html-error-page': { status: 502, message: /platform answered with an error \(HTTP 502\)/ },
@@ -61,18 +82,27 @@ const EXPECTED: Record<Exclude<Fault, 'none'>, { status: number; message: RegExp
   'html-200-page': { status: 502, message: /answered in (an unexpected way|a way the app cannot read)/ },
 };
 
-const FAULTS = Object.keys(EXPECTED) as Array<Exclude<Fault, 'none'>>;
+const FAULT_NAMES = Object.keys(FAULTS) as Fault[];
 
-let platform: FailingPlatform;
+let platform: FakePlatform;
 beforeAll(async () => {
-  platform = await startFailingPlatform();
-  platform.slowMs = TIMEOUT_MS * 3;
+  platform = await startFakePlatform();
 });
-beforeEach(() => platform.set('none'));
+beforeEach(() => platform.reset());
 afterAll(() => platform.close());
 
+/** Which requests fail: every one, or only the archive API (session creation still works). */
+type FaultScope = 'all' | 'archives';
+
+/** Makes the platform give `answer` to the requests in `scope` and answer the others as usual. */
+function failWith(answer: Answer, scope: FaultScope): void {
+  platform.answer((request) =>
+    scope === 'all' || request.path.startsWith(`/v2/project/${API_KEY}/archive`) ? answer : 'healthy',
+  );
+}
+
 function harnessFor(apiUrl: string): Harness {
-  return createHarness({ apiUrl, apiKey: FAKE_API_KEY, apiSecret: FAKE_API_SECRET, timeoutMs: TIMEOUT_MS });
+  return createHarness({ apiUrl, apiKey: API_KEY, apiSecret: API_SECRET, timeoutMs: TIMEOUT_MS });
 }
 
 async function send(harness: Harness, route: Route) {
@@ -103,19 +133,18 @@ function expectClearFailure(
     expect(res.type).toBe('application/json');
     expect(res.body).toEqual({ error: { message: expect.stringMatching(expected.message) } });
   }
-  expect(res.text).not.toContain(FAKE_API_SECRET);
+  expect(res.text).not.toContain(API_SECRET);
   expect(res.text).not.toMatch(/Something went wrong on our side/);
 }
 
 describe.each<FaultScope>(['all', 'archives'])('platform requests failing: %s', (scope) => {
   const cases = ROUTES.flatMap((route) =>
-    FAULTS.map((fault) => [route.method, route.path, fault, route] as const),
+    FAULT_NAMES.map((fault) => [route.method, route.path, fault, route] as const),
   );
 
   it.each(cases)('%s %s while the platform gives %s', async (_method, _path, fault, route) => {
-    platform.archives.clear();
     const harness = harnessFor(platform.url);
-    platform.set(fault, scope);
+    failWith(FAULTS[fault], scope);
     const started = Date.now();
     const res = await send(harness, route);
     const unreadBody = route.ignoresReplyBody && (fault === 'malformed-json' || fault === 'html-200-page');
@@ -129,11 +158,11 @@ describe.each<FaultScope>(['all', 'archives'])('platform requests failing: %s', 
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 3000);
 
     // The platform recovers: the very same request now succeeds, and the app serves other pages meanwhile.
-    platform.set('none');
+    platform.answer('healthy');
     await request(harness.app).get('/healthz').expect(200);
     const again = await send(harness, route);
     expect(again.status).toBe(route.okStatus);
-    expect(harness.logs.join('')).not.toContain(FAKE_API_SECRET);
+    expect(harness.logs.join('')).not.toContain(API_SECRET);
   });
 });
 
@@ -148,11 +177,10 @@ it.each(ROUTES.map((route) => [route.method, route.path, route] as const))(
 );
 
 it('a start that timed out but happened on the platform shows as recording on the next host page', async () => {
-  platform.archives.clear();
   const harness = harnessFor(platform.url);
   // Warm the listing: the host page sees no recording and keeps that answer for a moment.
   expect(readPageData((await request(harness.app).get('/host').expect(200)).text).recording).toBeNull();
-  platform.set('slow', 'archives');
+  failWith(FAULTS.slow, 'archives');
   const { agent, csrfToken } = await browse(harness.app, '/');
   await agent
     .post('/start')
@@ -160,22 +188,21 @@ it('a start that timed out but happened on the platform shows as recording on th
     .set('Accept', 'application/json')
     .send({})
     .expect(504);
-  platform.set('none');
+  platform.answer('healthy');
   // The late answer reaches the platform's state; the app must not serve its pre-start listing.
-  await new Promise((resolve) => setTimeout(resolve, platform.slowMs + 100));
+  await new Promise((resolve) => setTimeout(resolve, SLOW_MS + 100));
   const host = readPageData((await request(harness.app).get('/host').expect(200)).text);
   expect(host.recording).toEqual({ id: ARCHIVE_ID, name: 'Demo' });
 });
 
 it('a failed session creation is not kept: the next page creates the session once', async () => {
-  platform.requests.length = 0;
   const harness = harnessFor(platform.url);
-  platform.set('http-500');
+  platform.answer(FAULTS['http-500']);
   await Promise.all([1, 2, 3].map(() => request(harness.app).get('/hello-world').expect(502)));
-  platform.set('none');
+  platform.answer('healthy');
   await Promise.all([1, 2, 3].map(() => request(harness.app).get('/hello-world').expect(200)));
   await request(harness.app).get('/host').expect(200);
-  const creations = platform.requests.filter((line) => line === 'POST /session/create');
+  const creations = platform.requests.filter((r) => r.method === 'POST' && r.path === '/session/create');
   // Concurrent first requests share one creation: one failed attempt per burst, then one per demo.
   expect(creations.length).toBeLessThanOrEqual(4);
   expect(creations.length).toBeGreaterThanOrEqual(2);

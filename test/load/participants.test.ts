@@ -5,6 +5,7 @@
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { startTarget, type Target } from '../../bench/http';
+import { readPageData } from '../app/helpers/app-harness';
 
 jest.setTimeout(120_000);
 
@@ -43,11 +44,6 @@ function get(agent: Agent, url: string): Promise<{ status: number; body: string 
   });
 }
 
-function tokenOf(html: string): string | undefined {
-  const block = /<script type="application\/json" id="page-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
-  return block ? (JSON.parse(block) as { token?: string }).token : undefined;
-}
-
 /** One participant: pages in turn with a short think time, until the deadline. */
 async function participant(index: number, baseUrl: string, agent: Agent, deadline: number, outcome: Outcome) {
   for (let i = index; Date.now() < deadline; i++) {
@@ -65,7 +61,7 @@ async function participant(index: number, baseUrl: string, agent: Agent, deadlin
       outcome.requests += 1;
       if (res.status !== 200) outcome.errors.push(`${page}: HTTP ${res.status}`);
       else if (page !== '/history' && page !== '/history.json') {
-        const token = tokenOf(res.body);
+        const { token } = readPageData(res.body);
         outcome.tokenPages += 1;
         if (!token) outcome.errors.push(`${page}: no token in the page`);
         else outcome.tokens.add(token);

@@ -61,6 +61,14 @@ const anyValue = fc.oneof(fc.anything({ maxDepth: 2 }), hostile);
 
 const RUNS = { numRuns: 50 };
 
+/**
+ * A value as a form field or query parameter carries it: a string as it is, anything else as its JSON
+ * (String() would throw on an object whose toString is not a function).
+ */
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+}
+
 it('archive REST calls with any body, ID and query answer 2xx or 4xx', async () => {
   await fc.assert(
     fc.asyncProperty(
@@ -88,7 +96,7 @@ it('archive REST calls with any body, ID and query answer 2xx or 4xx', async () 
       async (action, id, body) => {
         const one = archivePath(emu, `/${encodeURIComponent(id)}`);
         const query = new URLSearchParams(
-          Object.entries(body).map(([k, v]): [string, string] => [k, String(v)]),
+          Object.entries(body).map(([k, v]): [string, string] => [k, asText(v)]),
         ).toString();
         const call = {
           start: () => rest(emu, 'POST', archivePath(emu), { body }),
@@ -126,7 +134,7 @@ it('session creation, signals and force-disconnects with any fields answer 2xx o
         const res =
           action === 'create'
             ? await rest(emu, 'POST', '/session/create', {
-                form: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])),
+                form: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, asText(v)])),
               })
             : action === 'signal'
               ? await rest(emu, 'POST', `${session}/signal`, { body: signal })

@@ -14,15 +14,8 @@ import {
   type ArchiveListOptions,
   SDK_VERSION,
 } from '../../src/sdk';
-import {
-  API_KEY,
-  API_SECRET,
-  fixture,
-  jsonFixture,
-  SESSION_ID,
-  startFakePlatform,
-  type FakePlatform,
-} from './fake-platform';
+import { jsonFixture, startFakePlatform, type FakePlatform } from '../helpers/fake-platform';
+import { API_KEY, API_SECRET, fixture, SESSION_ID } from '../helpers/platform-fixtures';
 
 const BASE = `/v2/project/${API_KEY}/archive`;
 const ARCHIVE_ID = 'f6e7ee58-d6cf-4a59-896b-6d56b158ec71';
@@ -34,9 +27,7 @@ beforeAll(async () => {
   opentok = new OpenTok({ apiKey: API_KEY, apiSecret: API_SECRET, apiUrl: platform.url });
 });
 afterAll(() => platform.close());
-beforeEach(() => {
-  platform.requests.length = 0;
-});
+beforeEach(() => platform.reset());
 
 function lastRequest() {
   const request = platform.requests.at(-1);
@@ -56,7 +47,7 @@ describe('every operation', () => {
   it.each(rows)(
     '%s sends a fresh signed X-OPENTOK-AUTH, the SDK User-Agent and Accept JSON',
     async (_op, call, body) => {
-      platform.respondWith(body === '' ? { status: 204 } : jsonFixture(body));
+      platform.answer(body === '' ? { status: 204 } : jsonFixture(body));
       await call();
       const request = lastRequest();
       expect(request.headers['user-agent']).toBe(`opentok-ts-sdk/${SDK_VERSION}`);
@@ -74,9 +65,9 @@ describe('every operation', () => {
 });
 
 describe('archives.create', () => {
-  const rows: Array<[string, ArchiveCreateOptions, Record<string, unknown>]> = [
-    ['no options', {}, { sessionId: SESSION_ID }],
-    ['a name', { name: 'ARCHIVE NAME' }, { sessionId: SESSION_ID, name: 'ARCHIVE NAME' }],
+  const rows: Array<[string, ArchiveCreateOptions]> = [
+    ['no options', {}],
+    ['a name', { name: 'ARCHIVE NAME' }],
     [
       'every option of a composed archive',
       {
@@ -89,38 +80,23 @@ describe('archives.create', () => {
         streamMode: 'manual',
         multiArchiveTag: 'second',
       },
-      {
-        sessionId: SESSION_ID,
-        name: 'n',
-        hasAudio: true,
-        hasVideo: false,
-        outputMode: 'composed',
-        resolution: '1280x720',
-        layout: { type: 'bestFit', screenshareType: 'pip' },
-        streamMode: 'manual',
-        multiArchiveTag: 'second',
-      },
     ],
-    [
-      'a custom layout',
-      { layout: { type: 'custom', stylesheet: 'stream { width: 100% }' } },
-      { sessionId: SESSION_ID, layout: { type: 'custom', stylesheet: 'stream { width: 100% }' } },
-    ],
-    ['individual output', { outputMode: 'individual' }, { sessionId: SESSION_ID, outputMode: 'individual' }],
+    ['a custom layout', { layout: { type: 'custom', stylesheet: 'stream { width: 100% }' } }],
+    ['individual output', { outputMode: 'individual' }],
   ];
-  it.each(rows)('%s: POST {P}/archive with only the given options in JSON', async (_label, options, body) => {
-    platform.respondWith(jsonFixture('archive-started-named.json'));
+  it.each(rows)('%s: POST {P}/archive with only the given options in JSON', async (_label, options) => {
+    platform.answer(jsonFixture('archive-started-named.json'));
     await opentok.archives.create(SESSION_ID, options);
     const request = lastRequest();
     expect(request.method).toBe('POST');
     expect(request.url).toBe(BASE);
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers.accept).toBe('application/json');
-    expect(JSON.parse(request.body)).toEqual(body);
+    expect(JSON.parse(request.body)).toEqual({ sessionId: SESSION_ID, ...options });
   });
 
   it('maps the recorded start reply to a started Archive', async () => {
-    platform.respondWith(jsonFixture('archive-started-named.json'));
+    platform.answer(jsonFixture('archive-started-named.json'));
     const archive = await opentok.archives.create(SESSION_ID, { name: 'ARCHIVE NAME' });
     expect(archive).toMatchObject({
       id: 'd7f4d2a3-da74-414d-868a-190532a835bc',
@@ -142,7 +118,7 @@ describe('archives.create', () => {
   });
 
   it('maps the current start reply (projectId, resolution, streamMode)', async () => {
-    platform.respondWith(jsonFixture('archive-started-current.json'));
+    platform.answer(jsonFixture('archive-started-current.json'));
     const archive = await opentok.archives.create(SESSION_ID);
     expect(archive).toMatchObject({
       projectId: '234567',
@@ -154,7 +130,7 @@ describe('archives.create', () => {
   });
 
   it('maps an individual archive whose name is null', async () => {
-    platform.respondWith(jsonFixture('archive-started-individual.json'));
+    platform.answer(jsonFixture('archive-started-individual.json'));
     const archive = await opentok.archives.create(SESSION_ID, { outputMode: 'individual' });
     expect(archive).toMatchObject({
       outputMode: 'individual',
@@ -167,7 +143,7 @@ describe('archives.create', () => {
 
 describe('archives.find', () => {
   it('GET {P}/archive/{id} and maps an available archive, duration in seconds, createdAt in ms', async () => {
-    platform.respondWith(jsonFixture('archive-available.json'));
+    platform.answer(jsonFixture('archive-available.json'));
     const archive = await opentok.archives.find(ARCHIVE_ID);
     expect(lastRequest()).toMatchObject({ method: 'GET', url: `${BASE}/${ARCHIVE_ID}`, body: '' });
     expect(archive).toMatchObject({
@@ -180,7 +156,7 @@ describe('archives.find', () => {
   });
 
   it('maps every field of the current archive object', async () => {
-    platform.respondWith(jsonFixture('archive-available-current.json'));
+    platform.answer(jsonFixture('archive-available-current.json'));
     const archive = await opentok.archives.find('b67d02b5-c32e-4ea8-b82a-ba6c89edde59');
     expect(archive).toMatchObject({
       id: 'b67d02b5-c32e-4ea8-b82a-ba6c89edde59',
@@ -207,7 +183,7 @@ describe('archives.find', () => {
     ['archive-expired.json', 'expired'],
     ['archive-paused.json', 'paused'],
   ])('%s has status %s and no url', async (name, status) => {
-    platform.respondWith(jsonFixture(name));
+    platform.answer(jsonFixture(name));
     const archive = await opentok.archives.find(ARCHIVE_ID);
     expect(archive.status).toBe(status);
     expect(archive.url).toBeNull();
@@ -218,19 +194,19 @@ describe('archives.find', () => {
       ...(JSON.parse(fixture('archive-stopped-current.json')) as object),
       notarealproperty: 'x',
     };
-    platform.respondWith({ status: 200, body: JSON.stringify(wire), contentType: 'application/json' });
+    platform.answer({ status: 200, body: JSON.stringify(wire), contentType: 'application/json' });
     const archive = await opentok.archives.find('e85741ce-d280-4efa-a3ba-93379a68be06');
     expect(JSON.parse(JSON.stringify(archive))).toEqual(wire);
   });
 
   it('URL-encodes the archive ID in the path', async () => {
-    platform.respondWith(jsonFixture('archive-available.json'));
+    platform.answer(jsonFixture('archive-available.json'));
     await opentok.archives.find('../session/create?x=1 #');
     expect(lastRequest().url).toBe(`${BASE}/..%2Fsession%2Fcreate%3Fx%3D1%20%23`);
   });
 
   it('an archive with an unknown status is a RequestError, not a mistyped Archive', async () => {
-    platform.respondWith({
+    platform.answer({
       status: 200,
       body: JSON.stringify({ id: 'a', status: 'pending', sessionId: 's', createdAt: 1 }),
       contentType: 'application/json',
@@ -306,7 +282,7 @@ describe('every §5.3 field of every recorded archive', () => {
     .sort()
     .flatMap((name): Row[] => {
       const json = JSON.parse(fixture(name)) as { items?: Array<Record<string, unknown>> };
-      const serve = () => platform.respondWith(jsonFixture(name));
+      const serve = () => platform.answer(jsonFixture(name));
       if (json.items === undefined) {
         return [[name, json, () => (serve(), opentok.archives.find(ARCHIVE_ID))]];
       }
@@ -348,7 +324,7 @@ describe('every §5.3 field of every recorded archive', () => {
       label,
       wire,
       () => {
-        platform.respondWith({ status: 200, body: JSON.stringify(wire), contentType: 'application/json' });
+        platform.answer({ status: 200, body: JSON.stringify(wire), contentType: 'application/json' });
         return opentok.archives.find(String(wire.id));
       },
     ]);
@@ -379,7 +355,7 @@ describe('every §5.3 field of every recorded archive', () => {
       hasTranscription: 'yes',
       transcriptionProperties: { primaryLanguageCode: 5, hasSummary: true, extra: 'kept in toJSON' },
     };
-    platform.respondWith({ status: 200, body: JSON.stringify(wire), contentType: 'application/json' });
+    platform.answer({ status: 200, body: JSON.stringify(wire), contentType: 'application/json' });
     const archive = await opentok.archives.find(ARCHIVE_ID);
     expect(archive).toMatchObject({ resolution: '320x240', event: 'callback' });
     expect(archive.maxBitrate).toBeUndefined();
@@ -398,13 +374,13 @@ describe('archives.all', () => {
     ['a session filter', { sessionId: '2_MX4/x y' }, `${BASE}?count=50&sessionId=2_MX4%2Fx+y`],
   ];
   it.each(rows)('%s', async (_label, options, url) => {
-    platform.respondWith(jsonFixture('archive-list.json'));
+    platform.answer(jsonFixture('archive-list.json'));
     await opentok.archives.all(options);
     expect(lastRequest()).toMatchObject({ method: 'GET', url });
   });
 
   it('resolves to { total, items }: total is the count of all archives, not of the page', async () => {
-    platform.respondWith(jsonFixture('archive-list-offset3.json'));
+    platform.answer(jsonFixture('archive-list-offset3.json'));
     const { total, items } = await opentok.archives.all({ offset: 3 });
     expect(total).toBe(6);
     expect(items.map((a) => a.name)).toEqual(['', 'showtime again', 'showtime']);
@@ -412,7 +388,7 @@ describe('archives.all', () => {
   });
 
   it('maps streamMode and streams of the current list', async () => {
-    platform.respondWith(jsonFixture('archive-list-current.json'));
+    platform.answer(jsonFixture('archive-list-current.json'));
     const { total, items } = await opentok.archives.all();
     expect(total).toBe(2);
     expect(items.map((a) => [a.streamMode, a.streams, a.projectId])).toEqual([
@@ -422,14 +398,14 @@ describe('archives.all', () => {
   });
 
   it('a list reply of the wrong shape is a RequestError', async () => {
-    platform.respondWith({ status: 200, body: '[]', contentType: 'application/json' });
+    platform.answer({ status: 200, body: '[]', contentType: 'application/json' });
     await expect(opentok.archives.all()).rejects.toThrow(RequestError);
   });
 });
 
 describe('stop and delete', () => {
   it('stopById: POST {P}/archive/{id}/stop without a body', async () => {
-    platform.respondWith(jsonFixture('archive-stopped.json'));
+    platform.answer(jsonFixture('archive-stopped.json'));
     const archive = await opentok.archives.stopById('30b3ebf1-ba36-4f5b-8def-6f70d9986fe9');
     expect(lastRequest()).toMatchObject({
       method: 'POST',
@@ -440,24 +416,24 @@ describe('stop and delete', () => {
   });
 
   it('deleteById: DELETE {P}/archive/{id}, 204 resolves to undefined', async () => {
-    platform.respondWith({ status: 204 });
+    platform.answer({ status: 204 });
     await expect(opentok.archives.deleteById(ARCHIVE_ID)).resolves.toBeUndefined();
     expect(lastRequest()).toMatchObject({ method: 'DELETE', url: `${BASE}/${ARCHIVE_ID}` });
   });
 
   it('any 2xx counts as success', async () => {
-    platform.respondWith({ status: 200, body: '' });
+    platform.answer({ status: 200, body: '' });
     await expect(opentok.archives.deleteById(ARCHIVE_ID)).resolves.toBeUndefined();
   });
 
   it('Archive.stop() and Archive.delete() act on that archive', async () => {
-    platform.respondWith(jsonFixture('archive-started.json'));
+    platform.answer(jsonFixture('archive-started.json'));
     const archive: Archive = await opentok.archives.create(SESSION_ID);
-    platform.respondWith(jsonFixture('archive-stopped.json'));
+    platform.answer(jsonFixture('archive-stopped.json'));
     const stopped = await archive.stop();
     expect(lastRequest().url).toBe(`${BASE}/${archive.id}/stop`);
     expect([archive.status, stopped.status]).toEqual(['started', 'stopped']);
-    platform.respondWith({ status: 204 });
+    platform.answer({ status: 204 });
     await stopped.delete();
     expect(lastRequest()).toMatchObject({ method: 'DELETE', url: `${BASE}/${archive.id}` });
   });
@@ -560,12 +536,26 @@ describe('validation before any request', () => {
 });
 
 describe('§5.5 error statuses', () => {
-  type Row = [string, () => Promise<unknown>, number, string, new (...args: never[]) => OpenTokError, RegExp];
+  const operations = {
+    start: () => opentok.archives.create(SESSION_ID),
+    stop: () => opentok.archives.stopById('abc'),
+    get: () => opentok.archives.find('abc'),
+    list: () => opentok.archives.all(),
+    delete: () => opentok.archives.deleteById('abc'),
+  };
+  type Row = [
+    label: string,
+    operation: keyof typeof operations,
+    status: number,
+    body: string,
+    errorClass: new (...args: never[]) => OpenTokError,
+    message: RegExp,
+  ];
   const json = (body: object) => JSON.stringify(body);
   const rows: Row[] = [
     [
       'start, no clients connected',
-      () => opentok.archives.create(SESSION_ID),
+      'start',
       400,
       json({ message: 'no clients' }),
       ArchiveError,
@@ -573,7 +563,7 @@ describe('§5.5 error statuses', () => {
     ],
     [
       'start, unknown session',
-      () => opentok.archives.create(SESSION_ID),
+      'start',
       404,
       json({ message: 'not found' }),
       ArchiveError,
@@ -581,7 +571,7 @@ describe('§5.5 error statuses', () => {
     ],
     [
       'start, relayed or already recording',
-      () => opentok.archives.create(SESSION_ID),
+      'start',
       409,
       json({ message: 'conflict' }),
       ArchiveError,
@@ -589,39 +579,25 @@ describe('§5.5 error statuses', () => {
     ],
     [
       'start, bad credentials',
-      () => opentok.archives.create(SESSION_ID),
+      'start',
       403,
       fixture('error-403-auth.json'),
       AuthenticationError,
       /Cannot start archive \(403\): the platform rejected the credentials.*Issuer not found/,
     ],
-    [
-      'start, 401',
-      () => opentok.archives.create(SESSION_ID),
-      401,
-      '',
-      AuthenticationError,
-      /rejected the credentials/,
-    ],
+    ['start, 401', 'start', 401, '', AuthenticationError, /rejected the credentials/],
     [
       'start, server error',
-      () => opentok.archives.create(SESSION_ID),
+      'start',
       500,
       fixture('error-500.json'),
       RequestError,
       /Cannot start archive \(500\): .*try again later.*System error/,
     ],
-    [
-      'stop, invalid request',
-      () => opentok.archives.stopById('abc'),
-      400,
-      '',
-      ArchiveError,
-      /Cannot stop archive abc \(400\)/,
-    ],
+    ['stop, invalid request', 'stop', 400, '', ArchiveError, /Cannot stop archive abc \(400\)/],
     [
       'stop, unknown archive',
-      () => opentok.archives.stopById('abc'),
+      'stop',
       404,
       fixture('error-404-archive.json'),
       ArchiveError,
@@ -629,7 +605,7 @@ describe('§5.5 error statuses', () => {
     ],
     [
       'stop, not recording',
-      () => opentok.archives.stopById('abc'),
+      'stop',
       409,
       fixture('error-409-archive.json'),
       ArchiveError,
@@ -637,7 +613,7 @@ describe('§5.5 error statuses', () => {
     ],
     [
       'stop, bad credentials',
-      () => opentok.archives.stopById('abc'),
+      'stop',
       403,
       fixture('error-403-auth.json'),
       AuthenticationError,
@@ -645,7 +621,7 @@ describe('§5.5 error statuses', () => {
     ],
     [
       'get, invalid ID',
-      () => opentok.archives.find('abc'),
+      'get',
       400,
       '',
       ArchiveError,
@@ -653,39 +629,25 @@ describe('§5.5 error statuses', () => {
     ],
     [
       'get, unknown archive',
-      () => opentok.archives.find('abc'),
+      'get',
       404,
       fixture('error-404-archive.json'),
       ArchiveError,
       /Cannot get archive abc \(404\): no archive has this ID/,
     ],
-    [
-      'get, server error',
-      () => opentok.archives.find('abc'),
-      500,
-      fixture('error-500.json'),
-      RequestError,
-      /\(500\)/,
-    ],
+    ['get, server error', 'get', 500, fixture('error-500.json'), RequestError, /\(500\)/],
     [
       'list, bad credentials',
-      () => opentok.archives.all(),
+      'list',
       403,
       fixture('error-403-auth.json'),
       AuthenticationError,
       /Cannot list archives \(403\)/,
     ],
-    [
-      'list, server error',
-      () => opentok.archives.all(),
-      503,
-      '',
-      RequestError,
-      /Cannot list archives \(503\)/,
-    ],
+    ['list, server error', 'list', 503, '', RequestError, /Cannot list archives \(503\)/],
     [
       'delete, unknown archive',
-      () => opentok.archives.deleteById('abc'),
+      'delete',
       404,
       fixture('error-404-archive.json'),
       ArchiveError,
@@ -693,7 +655,7 @@ describe('§5.5 error statuses', () => {
     ],
     [
       'delete, not deletable yet',
-      () => opentok.archives.deleteById('abc'),
+      'delete',
       409,
       json({ message: 'conflict' }),
       ArchiveError,
@@ -701,24 +663,17 @@ describe('§5.5 error statuses', () => {
     ],
     [
       'delete, bad credentials',
-      () => opentok.archives.deleteById('abc'),
+      'delete',
       403,
       fixture('error-403-auth.json'),
       AuthenticationError,
       /Cannot delete archive abc \(403\)/,
     ],
-    [
-      'delete, unexpected 405',
-      () => opentok.archives.deleteById('abc'),
-      405,
-      '',
-      OpenTokError,
-      /unexpected HTTP status 405/,
-    ],
+    ['delete, unexpected 405', 'delete', 405, '', OpenTokError, /unexpected HTTP status 405/],
   ];
-  it.each(rows)('%s → %s %s', async (_label, call, status, body, errorClass, message) => {
-    platform.respondWith({ status, body, contentType: 'application/json' });
-    const error = await call().catch((e: unknown) => e);
+  it.each(rows)('%s → %s %s', async (_label, operation, status, body, errorClass, message) => {
+    platform.answer({ status, body, contentType: 'application/json' });
+    const error = await operations[operation]().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(errorClass);
     expect(error).toMatchObject({ status });
     expect((error as Error).message).toMatch(message);
@@ -726,7 +681,7 @@ describe('§5.5 error statuses', () => {
   });
 
   it('a 405 on delete is a plain OpenTokError, not one of the specific classes', async () => {
-    platform.respondWith({ status: 405 });
+    platform.answer({ status: 405 });
     const error = await opentok.archives.deleteById('abc').catch((e: unknown) => e);
     expect([
       error instanceof ArchiveError,

@@ -1,24 +1,10 @@
 /** Error classes: names, fields, and the guarantee that no error ever carries the secret or private key. */
 import { generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
-import {
-  ArchiveError,
-  ArgumentError,
-  AuthenticationError,
-  OpenTok,
-  OpenTokError,
-  RequestError,
-  TimeoutError,
-  type Role,
-} from '../../src/sdk';
-import {
-  API_KEY,
-  API_SECRET,
-  fixture,
-  SESSION_ID,
-  startFakePlatform,
-  type FakePlatform,
-} from './fake-platform';
+import * as sdk from '../../src/sdk';
+import { OpenTok, OpenTokError, type Role } from '../../src/sdk';
+import { startFakePlatform, type FakePlatform } from '../helpers/fake-platform';
+import { API_KEY, API_SECRET, fixture, SESSION_ID } from '../helpers/platform-fixtures';
 
 let platform: FakePlatform;
 beforeAll(async () => {
@@ -45,16 +31,18 @@ async function caught(run: () => unknown): Promise<unknown> {
 }
 
 describe('error classes', () => {
-  it.each([
-    [ArgumentError, 'ArgumentError'],
-    [AuthenticationError, 'AuthenticationError'],
-    [ArchiveError, 'ArchiveError'],
-    [RequestError, 'RequestError'],
-    [TimeoutError, 'TimeoutError'],
-    [OpenTokError, 'OpenTokError'],
-  ])(
-    '%p has name %s, extends OpenTokError and Error, and keeps status, body and cause',
-    (ErrorClass, name) => {
+  const names = [
+    'ArgumentError',
+    'AuthenticationError',
+    'ArchiveError',
+    'RequestError',
+    'TimeoutError',
+    'OpenTokError',
+  ] as const;
+  it.each(names)(
+    'the exported class %s has that name, extends OpenTokError and Error, and keeps status, body and cause',
+    (name) => {
+      const ErrorClass = sdk[name];
       const cause = new Error('root');
       const error = new ErrorClass({ message: 'm', status: 418, body: { message: 'x' }, cause });
       expect(error).toBeInstanceOf(OpenTokError);
@@ -96,7 +84,7 @@ describe('no error reveals the API secret or the private key', () => {
     [
       'authentication failure',
       async () => {
-        platform.respondWith({
+        platform.answer({
           status: 403,
           body: fixture('error-403-auth.json'),
           contentType: 'application/json',
@@ -107,7 +95,7 @@ describe('no error reveals the API secret or the private key', () => {
     [
       'archive conflict',
       async () => {
-        platform.respondWith({
+        platform.answer({
           status: 409,
           body: fixture('error-409-archive.json'),
           contentType: 'application/json',
@@ -118,21 +106,21 @@ describe('no error reveals the API secret or the private key', () => {
     [
       'proxy error page',
       async () => {
-        platform.respondWith({ status: 502, body: '<html>Bad Gateway</html>', contentType: 'text/html' });
+        platform.answer({ status: 502, body: '<html>Bad Gateway</html>', contentType: 'text/html' });
         return caught(() => projectClient().createSession());
       },
     ],
     [
       'timeout',
       async () => {
-        platform.respondWith({ hang: true });
+        platform.answer('hang');
         return caught(() => projectClient(100).archives.find('a'));
       },
     ],
     [
       'Vonage authentication failure',
       async () => {
-        platform.respondWith({ status: 401, body: '' });
+        platform.answer({ status: 401, body: '' });
         return caught(() =>
           new OpenTok({ applicationId: 'app', privateKey: rsaPem, apiUrl: platform.url }).archives.all(),
         );

@@ -1,15 +1,7 @@
 /** The HTTP door: timeouts, refused connections, unreadable bodies, content types and success statuses. */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { OpenTok, RequestError, TimeoutError, type OpenTokError } from '../../src/sdk';
-import {
-  API_KEY,
-  API_SECRET,
-  fixture,
-  jsonFixture,
-  startFakePlatform,
-  type FakePlatform,
-} from './fake-platform';
+import { closedPortUrl, jsonFixture, startFakePlatform, type FakePlatform } from '../helpers/fake-platform';
+import { API_KEY, API_SECRET, fixture } from '../helpers/platform-fixtures';
 
 const PROXY_502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
@@ -19,6 +11,7 @@ beforeAll(async () => {
   platform = await startFakePlatform();
 });
 afterAll(() => platform.close());
+beforeEach(() => platform.reset());
 
 function client(apiUrl: string, timeoutMs?: number): OpenTok {
   return new OpenTok({ apiKey: API_KEY, apiSecret: API_SECRET, apiUrl, ...(timeoutMs ? { timeoutMs } : {}) });
@@ -35,7 +28,7 @@ async function failure(promise: Promise<unknown>): Promise<OpenTokError> {
 
 describe('network failures become RequestError', () => {
   it('a server that never answers times out after timeoutMs', async () => {
-    platform.respondWith({ hang: true });
+    platform.answer('hang');
     const started = Date.now();
     const error = await failure(client(platform.url, 150).archives.find('abc'));
     const elapsed = Date.now() - started;
@@ -51,48 +44,24 @@ describe('network failures become RequestError', () => {
   });
 
   it('a server that sends headers and then stalls mid-body also times out', async () => {
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.write('{"id":');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const error = await failure(client(`http://127.0.0.1:${port}`, 150).archives.find('abc'));
-      expect(error).toBeInstanceOf(TimeoutError);
-      expect((error as TimeoutError).timedOut).toBe(true);
-      expect(error.message).toMatch(/timed out after 150 ms/);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    platform.answer('stall-mid-body');
+    const error = await failure(client(platform.url, 150).archives.find('abc'));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).timedOut).toBe(true);
+    expect(error.message).toMatch(/timed out after 150 ms/);
   });
 
   it('a connection cut in the middle of the reply says so', async () => {
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '500' });
-      res.write('{"id":', () => res.socket?.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const error = await failure(client(`http://127.0.0.1:${port}`).archives.find('abc'));
-      expect(error).toBeInstanceOf(RequestError);
-      expect(error).not.toBeInstanceOf(TimeoutError);
-      expect((error as RequestError).timedOut).toBe(false);
-      expect(error.message).toMatch(/the connection broke while reading the reply/);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    platform.answer('reset-mid-body');
+    const error = await failure(client(platform.url).archives.find('abc'));
+    expect(error).toBeInstanceOf(RequestError);
+    expect(error).not.toBeInstanceOf(TimeoutError);
+    expect((error as RequestError).timedOut).toBe(false);
+    expect(error.message).toMatch(/the connection broke while reading the reply/);
   });
 
   it('a refused connection names the cause and says to check apiUrl', async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
-    const error = await failure(client(`http://127.0.0.1:${port}`).createSession());
+    const error = await failure(client(await closedPortUrl()).createSession());
     expect(error).toBeInstanceOf(RequestError);
     expect((error as RequestError).timedOut).toBe(false);
     expect(error.message).toMatch(
@@ -104,7 +73,7 @@ describe('network failures become RequestError', () => {
 
 describe('unreadable bodies become RequestError', () => {
   it('malformed JSON on a 200', async () => {
-    platform.respondWith({ status: 200, body: '{"id": "abc", ', contentType: 'application/json' });
+    platform.answer({ status: 200, body: '{"id": "abc", ', contentType: 'application/json' });
     const error = await failure(client(platform.url).archives.find('abc'));
     expect(error).toBeInstanceOf(RequestError);
     expect(error.message).toMatch(/returned a body that is not valid JSON/);
@@ -113,7 +82,7 @@ describe('unreadable bodies become RequestError', () => {
   });
 
   it('an HTML 502 page from a proxy', async () => {
-    platform.respondWith({ status: 502, body: PROXY_502, contentType: 'text/html' });
+    platform.answer({ status: 502, body: PROXY_502, contentType: 'text/html' });
     const error = await failure(client(platform.url).archives.all());
     expect(error).toBeInstanceOf(RequestError);
     expect(error.status).toBe(502);
@@ -124,7 +93,7 @@ describe('unreadable bodies become RequestError', () => {
   });
 
   it('an HTML page with status 200 (a captive portal or wrong apiUrl)', async () => {
-    platform.respondWith({
+    platform.answer({
       status: 200,
       body: '<html><body>Welcome</body></html>',
       contentType: 'text/html; charset=utf-8',
@@ -137,7 +106,7 @@ describe('unreadable bodies become RequestError', () => {
   });
 
   it('keeps at most 1000 characters of a long error body', async () => {
-    platform.respondWith({ status: 503, body: 'x'.repeat(5000), contentType: 'text/plain' });
+    platform.answer({ status: 503, body: 'x'.repeat(5000), contentType: 'text/plain' });
     const error = await failure(client(platform.url).archives.all());
     expect(String(error.body)).toHaveLength(1001);
   });
@@ -147,13 +116,13 @@ describe('successful replies', () => {
   it.each(['application/json', 'application/json; charset=utf-8', 'application/json;charset=UTF-8'])(
     'reads JSON declared as %s',
     async (contentType) => {
-      platform.respondWith({ status: 200, body: fixture('archive-available.json'), contentType });
+      platform.answer({ status: 200, body: fixture('archive-available.json'), contentType });
       expect((await client(platform.url).archives.find('abc')).status).toBe('available');
     },
   );
 
   it('treats 201 as success', async () => {
-    platform.respondWith({ ...jsonFixture('archive-started.json'), status: 201 });
+    platform.answer({ ...jsonFixture('archive-started.json'), status: 201 });
     expect((await client(platform.url).archives.create('SESSIONID')).status).toBe('started');
   });
 });

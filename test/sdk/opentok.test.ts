@@ -12,15 +12,8 @@ import {
   type SessionOptions,
   type TokenOptions,
 } from '../../src/sdk';
-import {
-  API_KEY,
-  API_SECRET,
-  fixture,
-  jsonFixture,
-  SESSION_ID,
-  startFakePlatform,
-  type FakePlatform,
-} from './fake-platform';
+import { jsonFixture, startFakePlatform, type FakePlatform } from '../helpers/fake-platform';
+import { API_KEY, API_SECRET, fixture, SESSION_ID } from '../helpers/platform-fixtures';
 
 const { privateKey: rsaPrivateKey, publicKey: rsaPublicKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -34,9 +27,7 @@ beforeAll(async () => {
   platform = await startFakePlatform();
 });
 afterAll(() => platform.close());
-beforeEach(() => {
-  platform.requests.length = 0;
-});
+beforeEach(() => platform.reset());
 
 function project(extra: Partial<OpenTokOptions> = {}): OpenTok {
   return new OpenTok({
@@ -193,7 +184,7 @@ describe('generateToken validation (before anything is signed)', () => {
   });
 
   it('Session.generateToken mints a token for its own session', async () => {
-    platform.respondWith({ status: 200, body: fixture('session-create-2014.xml'), contentType: 'text/xml' });
+    platform.answer({ status: 200, body: fixture('session-create-2014.xml'), contentType: 'text/xml' });
     const session = await project().createSession();
     const token = session.generateToken({ role: 'subscriber' });
     const { payload } = await jwtVerify(token, new TextEncoder().encode(API_SECRET), {
@@ -216,7 +207,7 @@ describe('createSession', () => {
     ['end-to-end encrypted', { e2ee: true }, 'archiveMode=manual&e2ee=true&p2p.preference=disabled'],
   ];
   it.each(rows)('%s: POST /session/create with a form body', async (_label, options, body) => {
-    platform.respondWith(jsonFixture('session-create.json'));
+    platform.answer(jsonFixture('session-create.json'));
     const session = await project().createSession(options);
     const [request] = platform.requests;
     expect(request).toMatchObject({ method: 'POST', url: '/session/create', body });
@@ -232,12 +223,12 @@ describe('createSession', () => {
   });
 
   it('reads the XML reply older platforms send', async () => {
-    platform.respondWith({ status: 200, body: fixture('session-create-2014.xml'), contentType: 'text/xml' });
+    platform.answer({ status: 200, body: fixture('session-create-2014.xml'), contentType: 'text/xml' });
     expect((await project().createSession()).sessionId).toBe(XML_SESSION_ID);
   });
 
   it('accepts JSON declared with a charset', async () => {
-    platform.respondWith({
+    platform.answer({
       status: 200,
       body: fixture('session-create.json'),
       contentType: 'application/json; charset=utf-8',
@@ -246,12 +237,12 @@ describe('createSession', () => {
   });
 
   it('rejects a reply without a session ID as a RequestError', async () => {
-    platform.respondWith({ status: 200, body: '[]', contentType: 'application/json' });
+    platform.answer({ status: 200, body: '[]', contentType: 'application/json' });
     await expect(project().createSession()).rejects.toThrow(RequestError);
   });
 
   it('maps the recorded 403 to an AuthenticationError that says what to check', async () => {
-    platform.respondWith(jsonFixture('session-create-403.json', 403));
+    platform.answer(jsonFixture('session-create-403.json', 403));
     const error = await project()
       .createSession()
       .catch((e: unknown) => e);
@@ -266,7 +257,7 @@ describe('createSession', () => {
   });
 
   it('maps a 400 to an OpenTokError naming the session options', async () => {
-    platform.respondWith({
+    platform.answer({
       status: 400,
       body: '{"message":"bad p2p.preference"}',
       contentType: 'application/json',
@@ -310,7 +301,7 @@ describe('createSession', () => {
 
 describe('auth headers', () => {
   it('an OpenTok project signs every request with a fresh HS256 JWT in X-OPENTOK-AUTH', async () => {
-    platform.respondWith(jsonFixture('session-create.json'));
+    platform.answer(jsonFixture('session-create.json'));
     const opentok = project();
     await opentok.createSession();
     await opentok.createSession();
@@ -329,7 +320,7 @@ describe('auth headers', () => {
   });
 
   it('a Vonage application sends Authorization: Bearer with an RS256 JWT to /v2/project/{applicationId}', async () => {
-    platform.respondWith(jsonFixture('archive-list-current.json'));
+    platform.answer(jsonFixture('archive-list-current.json'));
     await application().archives.all();
     const [request] = platform.requests;
     expect(request?.url).toBe(`/v2/project/${APPLICATION_ID}/archive?count=50`);

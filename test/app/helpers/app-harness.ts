@@ -5,6 +5,7 @@ import request from 'supertest';
 import { createApp, type EmulatorMount } from '../../../src/app/app';
 import { loadConfig, type AppConfig } from '../../../src/app/config';
 import { OpenTok } from '../../../src/sdk';
+import type { TestEmulator } from '../../helpers/emulator';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -61,6 +62,19 @@ export function createHarness(options: HarnessOptions): Harness {
   const { logger, logs } = createRecordingLogger();
   const app = createApp({ config, logger, opentok, emulator: options.emulator });
   return { app, opentok, config, logs };
+}
+
+/** A harness whose platform is `emulator`, with the emulator's credentials. */
+export function createEmulatorHarness(
+  emulator: TestEmulator,
+  options: Omit<HarnessOptions, 'apiUrl' | 'apiKey' | 'apiSecret'> = {},
+): Harness {
+  return createHarness({
+    apiUrl: emulator.url,
+    apiKey: emulator.apiKey,
+    apiSecret: emulator.apiSecret,
+    ...options,
+  });
 }
 
 /** A cookie-keeping client that has loaded a page, with that page's CSRF token. */

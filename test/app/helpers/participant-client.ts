@@ -1,9 +1,9 @@
-/** A WebSocket participant of local mode: joins with a page's token, publishes, and records when elected. */
-import WebSocket from 'ws';
+/** A participant of local mode, as its page would be: joins with its token, publishes, records if elected. */
 import type { ServerMessage } from '../../../src/protocol/realtime';
+import { FakeBrowser, realtimeUrlOf } from '../../emulator/support/fake-browser';
+import { finishUpload, putChunk } from '../../emulator/support/uploads';
 
-const WAIT_MS = 3000;
-
+/** The page data a participant joins with. */
 export interface PageCredentials {
   apiKey: string;
   sessionId: string;
@@ -11,102 +11,48 @@ export interface PageCredentials {
 }
 
 export class ParticipantClient {
-  readonly received: ServerMessage[] = [];
-  connectionId = '';
-  uploadKey = '';
-  private nextRid = 1;
-
   private constructor(
-    private readonly ws: WebSocket,
+    private readonly browser: FakeBrowser,
     private readonly restUrl: string,
-  ) {
-    ws.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as ServerMessage;
-      if (message.type === 'connected') {
-        this.connectionId = message.connection.connectionId;
-        this.uploadKey = message.uploadKey;
-      }
-      this.received.push(message);
-    });
-  }
+  ) {}
 
   /** Connects to the emulator at restUrl (its REST base URL) with the credentials a page received. */
   static async join(restUrl: string, page: PageCredentials): Promise<ParticipantClient> {
-    const ws = new WebSocket(`${restUrl.replace(/^http/, 'ws')}/realtime`);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    const client = new ParticipantClient(ws, restUrl);
-    ws.send(JSON.stringify({ type: 'connect', ...page }));
-    const reply = await client.waitFor((m) => m.type === 'connected' || m.type === 'error');
-    if (reply.type === 'error') throw new Error(`connect refused: ${reply.message}`);
-    return client;
+    const { apiKey, sessionId, token } = page;
+    const browser = await FakeBrowser.join(realtimeUrlOf(restUrl), { apiKey, sessionId, token });
+    const refusal = browser.received.find((m) => m.type === 'error');
+    if (refusal?.type === 'error') throw new Error(`connect refused: ${refusal.message}`);
+    return new ParticipantClient(browser, restUrl);
+  }
+
+  get connectionId(): string {
+    return this.browser.connectionId;
   }
 
   async publish(): Promise<void> {
-    const rid = this.nextRid++;
-    this.ws.send(
-      JSON.stringify({
-        type: 'publish',
-        rid,
-        stream: {
-          name: 'camera',
-          hasAudio: true,
-          hasVideo: true,
-          videoType: 'camera',
-          videoDimensions: { width: 640, height: 480 },
-          frameRate: 30,
-        },
-      }),
-    );
-    const ack = await this.waitFor((m) => m.type === 'ack' && m.rid === rid);
-    if (ack.type === 'ack' && ack.error) throw new Error(`publish refused: ${ack.error.message}`);
+    await this.browser.publish();
   }
 
   /** Uploads one chunk of "recording" as the elected composer, the way the local browser client does. */
   async uploadRecording(archiveId: string, bytes: Buffer): Promise<void> {
     await this.waitFor((m) => m.type === 'recorderElected' && m.archiveId === archiveId && m.recording);
-    const headers = { 'x-connection-id': this.connectionId, 'x-upload-key': this.uploadKey };
-    const put = await fetch(`${this.restUrl}/media/${archiveId}/composed/0`, {
-      method: 'PUT',
-      headers: { ...headers, 'content-type': 'application/octet-stream' },
-      body: bytes,
-    });
-    if (!put.ok) throw new Error(`chunk upload failed: ${put.status} ${await put.text()}`);
+    const put = await putChunk({ url: this.restUrl }, this.browser, archiveId, 'composed', 0, bytes);
+    if (put.status >= 300) throw new Error(`chunk upload failed: ${put.status} ${JSON.stringify(put.body)}`);
   }
 
   async finishRecording(archiveId: string): Promise<void> {
-    const res = await fetch(`${this.restUrl}/media/${archiveId}/composed/finish`, {
-      method: 'POST',
-      headers: {
-        'x-connection-id': this.connectionId,
-        'x-upload-key': this.uploadKey,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ startTimeOffset: 0, stopTimeOffset: 2000 }),
-    });
-    if (!res.ok) throw new Error(`finish failed: ${res.status} ${await res.text()}`);
+    const offsets = { startTimeOffset: 0, stopTimeOffset: 2000 };
+    const res = await finishUpload({ url: this.restUrl }, this.browser, archiveId, 'composed', offsets);
+    if (res.status >= 300) throw new Error(`finish failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
 
   /** Resolves with the first message (already received or future) matching the predicate. */
-  async waitFor(predicate: (m: ServerMessage) => boolean, timeoutMs = WAIT_MS): Promise<ServerMessage> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.received.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline) {
-        throw new Error(`timed out; received ${JSON.stringify(this.received.map((m) => m.type))}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  waitFor(predicate: (m: ServerMessage) => boolean, timeoutMs?: number): Promise<ServerMessage> {
+    return this.browser.waitFor(predicate, timeoutMs);
   }
 
-  async leave(): Promise<void> {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    const closed = new Promise((resolve) => this.ws.once('close', resolve));
-    this.ws.close(1000);
-    await closed;
+  leave(): Promise<void> {
+    return this.browser.leave();
   }
 }
 

@@ -48,10 +48,22 @@ export class OpenTokNodeDriver {
   }
 }
 
-export function startOpenTokNode(): OpenTokNodeDriver {
+/** Starts opentok-node in a child process, as `new OpenTok(apiKey, apiSecret, { apiUrl })`. */
+export async function startOpenTokNode(
+  apiKey: string,
+  apiSecret: string,
+  apiUrl: string,
+): Promise<OpenTokNodeDriver> {
   const child = fork(path.join(__dirname, 'opentok-node-driver.js'), [], {
     execArgv: [],
     stdio: 'inherit',
   });
-  return new OpenTokNodeDriver(child);
+  const driver = new OpenTokNodeDriver(child);
+  try {
+    await driver.call('init', apiKey, apiSecret, apiUrl);
+  } catch (error) {
+    driver.stop();
+    throw error;
+  }
+  return driver;
 }
