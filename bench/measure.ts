@@ -8,7 +8,7 @@ export interface BenchRow {
   baselineOpsPerSec: number;
   /** Median of the per-round ratios subject / baseline. */
   ratio: number;
-  /** The ratio the project aims for; 0 for a row that only calibrates its baseline. */
+  /** The ratio the project aims for; 0 for a row that is only reported. */
   target: number;
   /** 99th percentile latency, for rows measured over HTTP. */
   p99Ms?: number;

@@ -15,7 +15,8 @@ export async function runTokenBench(options: MeasureOptions = {}): Promise<Bench
   const secretKey = createSecretKey(Buffer.from(API_SECRET));
   const rows: BenchRow[] = [];
 
-  // T1: the baseline is the HMAC alone, over a string as long as the data string the token signs.
+  // T1: the baseline is the HMAC alone, over a string as long as the data string the token signs. A legacy
+  // format, so the ratio is reported without a target.
   const dataLength = encodeT1Data({
     sessionId: SESSION_ID,
     role: 'publisher',
@@ -30,7 +31,7 @@ export async function runTokenBench(options: MeasureOptions = {}): Promise<Bench
       () => opentok.generateToken(SESSION_ID, { tokenType: 'T1', data: DATA }),
       `HMAC-SHA1 hex over ${dataLength} chars`,
       () => createHmac('sha1', secretKey).update(sameLength).digest('hex'),
-      0.8,
+      0,
       options,
     ),
   );

@@ -1,10 +1,12 @@
-/** The app's configuration: the only reader of the environment, validated once at start. */
+/** The configuration: the only reader of the environment, for the app and the standalone emulator alike. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
 export type AppMode = 'local' | 'opentok' | 'vonage';
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Credentials of a real platform project; absent in local mode. */
 export type PlatformCredentials =
@@ -23,9 +25,23 @@ export interface AppConfig {
   /** When set, the host page and the start, stop and delete routes ask for it (HTTP Basic). */
   readonly hostPassword?: string;
   /** Local mode only: what the in-process emulator uses. */
-  readonly emulator: Readonly<{ apiKey?: string; apiSecret?: string; dataDir: string }>;
+  readonly emulator: Readonly<EmulatorSettings>;
   /** ICE_SERVERS, local mode only: the STUN/TURN servers the emulator hands every browser; [] on one machine */
   readonly iceServers: readonly IceServerSetting[];
+}
+
+/** EMULATOR_API_KEY and EMULATOR_API_SECRET (both or neither) and DATA_DIR. */
+export interface EmulatorSettings {
+  apiKey?: string;
+  apiSecret?: string;
+  dataDir: string;
+}
+
+/** The standalone emulator's configuration (`tsx src/emulator/server.ts`). */
+export interface EmulatorConfig extends Readonly<EmulatorSettings> {
+  /** EMULATOR_PORT, default 3001. */
+  readonly port: number;
+  readonly logLevel: LogLevel;
 }
 
 /** A configuration that cannot start the app; the message is one line that says what to set. */
@@ -39,211 +55,40 @@ export class ConfigError extends Error {
 // .env files leave empty assignments such as `API_KEY=`; they mean "not set".
 const optionalText = z.preprocess(
   (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-  z.string().trim().optional(),
+  z.string({ error: 'every variable must be text' }).trim().optional(),
 );
 
-const envSchema = z.object({
-  API_KEY: optionalText,
-  API_SECRET: optionalText,
-  VONAGE_APPLICATION_ID: optionalText,
-  VONAGE_PRIVATE_KEY_PATH: optionalText,
-  VONAGE_PRIVATE_KEY: optionalText,
-  OPENTOK_API_URL: optionalText,
-  HOST: optionalText,
-  PORT: optionalText,
-  LOG_LEVEL: optionalText,
-  HOST_PASSWORD: optionalText,
-  EMULATOR_API_KEY: optionalText,
-  EMULATOR_API_SECRET: optionalText,
-  DATA_DIR: optionalText,
-  ICE_SERVERS: optionalText,
-});
-type Env = z.infer<typeof envSchema>;
-
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const REAL_PROJECT_HINT =
-  'set API_KEY + API_SECRET (an OpenTok project) or VONAGE_APPLICATION_ID + VONAGE_PRIVATE_KEY_PATH (a Vonage application)';
-
-/**
- * Validates the environment and returns a frozen configuration. No credentials at all means local mode;
- * a half-set or malformed configuration throws a ConfigError whose one-line message names what to set.
- */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError({
-      message: `Invalid environment: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
-    });
-  }
-  const vars = parsed.data;
-  const credentials = readCredentials(vars);
-  if (!credentials && vars.OPENTOK_API_URL) {
-    throw new ConfigError({
-      message: `OPENTOK_API_URL is set but no credentials are: ${REAL_PROJECT_HINT}, or unset OPENTOK_API_URL for local mode`,
-    });
-  }
-  const config: AppConfig = {
-    mode: credentials ? credentials.kind : 'local',
-    credentials: credentials ? Object.freeze(credentials) : undefined,
-    apiUrl: vars.OPENTOK_API_URL ? readApiUrl(vars.OPENTOK_API_URL) : undefined,
-    host: vars.HOST ?? '127.0.0.1',
-    port: readPort(vars.PORT),
-    logLevel: readLogLevel(vars.LOG_LEVEL),
-    hostPassword: vars.HOST_PASSWORD,
-    iceServers: readIceServers(vars.ICE_SERVERS),
-    emulator: Object.freeze({
-      ...readEmulatorCredentials(vars),
-      dataDir: path.resolve(vars.DATA_DIR ?? './data'),
-    }),
-  };
-  return Object.freeze(config);
+function digits(message: string) {
+  return optionalText.pipe(z.string().regex(/^\d+$/, { error: message }).optional());
 }
 
-function readCredentials(vars: Env): PlatformCredentials | undefined {
-  const anyOpenTok = Boolean(vars.API_KEY || vars.API_SECRET);
-  const anyVonage = Boolean(
-    vars.VONAGE_APPLICATION_ID || vars.VONAGE_PRIVATE_KEY_PATH || vars.VONAGE_PRIVATE_KEY,
-  );
-  if (anyOpenTok && anyVonage) {
-    throw new ConfigError({
-      message:
-        'Both OpenTok (API_KEY/API_SECRET) and Vonage (VONAGE_*) credentials are set: keep only one pair in .env',
-    });
-  }
-  if (anyOpenTok) return readOpenTokCredentials(vars);
-  if (anyVonage) return readVonageCredentials(vars);
-  return undefined;
+function port(name: string, fallback: number) {
+  return optionalText
+    .refine((value) => value === undefined || (/^\d+$/.test(value) && Number(value) <= 65535), {
+      error: (issue) => `${name} must be a number from 0 to 65535 (got "${String(issue.input)}")`,
+    })
+    .transform((value) => (value === undefined ? fallback : Number(value)));
 }
 
-function readOpenTokCredentials(vars: Env): PlatformCredentials {
-  if (!vars.API_KEY)
-    throw new ConfigError({
-      message: 'API_SECRET is set but API_KEY is not: set both, or neither for local mode',
-    });
-  if (!vars.API_SECRET)
-    throw new ConfigError({
-      message: 'API_KEY is set but API_SECRET is not: set both, or neither for local mode',
-    });
-  if (!/^\d+$/.test(vars.API_KEY)) {
-    throw new ConfigError({
-      message: 'API_KEY must be the digits of your OpenTok project key (e.g. 123456)',
-    });
-  }
-  if (/\s/.test(vars.API_SECRET)) {
-    throw new ConfigError({
-      message: 'API_SECRET must be your project secret without spaces: copy it again from your account',
-    });
-  }
-  return { kind: 'opentok', apiKey: vars.API_KEY, apiSecret: vars.API_SECRET };
-}
+const logLevel = optionalText
+  .refine((value) => value === undefined || LOG_LEVELS.some((level) => level === value.toLowerCase()), {
+    error: (issue) => `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${String(issue.input)}")`,
+  })
+  .transform((value) => LOG_LEVELS.find((level) => level === value?.toLowerCase()) ?? 'info');
 
-function readVonageCredentials(vars: Env): PlatformCredentials {
-  if (!vars.VONAGE_APPLICATION_ID) {
-    throw new ConfigError({
-      message:
-        'A Vonage private key is set but VONAGE_APPLICATION_ID is not: set both, or neither for local mode',
-    });
-  }
-  if (!UUID.test(vars.VONAGE_APPLICATION_ID)) {
-    throw new ConfigError({ message: 'VONAGE_APPLICATION_ID must be your application ID, a UUID' });
-  }
-  if (vars.VONAGE_PRIVATE_KEY_PATH && vars.VONAGE_PRIVATE_KEY) {
-    throw new ConfigError({ message: 'Set VONAGE_PRIVATE_KEY_PATH or VONAGE_PRIVATE_KEY, not both' });
-  }
-  let privateKey: string;
-  if (vars.VONAGE_PRIVATE_KEY_PATH) {
-    const keyPath = path.resolve(vars.VONAGE_PRIVATE_KEY_PATH);
-    try {
-      privateKey = readFileSync(keyPath, 'utf8');
-    } catch (cause) {
-      throw new ConfigError({
-        message: `VONAGE_PRIVATE_KEY_PATH points to ${keyPath}, which cannot be read: set it to your application's private.key file`,
-        cause,
-      });
-    }
-  } else if (vars.VONAGE_PRIVATE_KEY) {
-    // dotenv keeps "\n" literally in unquoted or single-quoted values.
-    privateKey = vars.VONAGE_PRIVATE_KEY.replace(/\\n/g, '\n');
-  } else {
-    throw new ConfigError({
-      message:
-        'VONAGE_APPLICATION_ID is set but VONAGE_PRIVATE_KEY_PATH is not: set it to your private.key file',
-    });
-  }
-  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(privateKey)) {
-    throw new ConfigError({
-      message:
-        'The Vonage private key is not a PEM private key: use the private.key file downloaded with the application',
-    });
-  }
-  return { kind: 'vonage', applicationId: vars.VONAGE_APPLICATION_ID, privateKey };
-}
+const dataDir = optionalText.transform((value) => path.resolve(value ?? './data'));
 
-const EMULATOR_PAIR_HINT = 'set both, or neither for the local key 100000001 and a generated secret';
-
-/** Both or neither: the emulator would otherwise pair the one given with a default the user never sees. */
-function readEmulatorCredentials(vars: Env): { apiKey?: string; apiSecret?: string } {
-  const { EMULATOR_API_KEY: apiKey, EMULATOR_API_SECRET: apiSecret } = vars;
-  if (!apiKey && !apiSecret) return {};
-  if (!apiKey) {
-    throw new ConfigError({
-      message: `EMULATOR_API_SECRET is set but EMULATOR_API_KEY is not: ${EMULATOR_PAIR_HINT}`,
-    });
-  }
-  if (!apiSecret) {
-    throw new ConfigError({
-      message: `EMULATOR_API_KEY is set but EMULATOR_API_SECRET is not: ${EMULATOR_PAIR_HINT}`,
-    });
-  }
-  // A project key is decimal digits; the PHP SDK tells it from an application ID by ^\d+$ (reference §1.1).
-  if (!/^\d+$/.test(apiKey)) {
-    throw new ConfigError({
-      message:
-        'EMULATOR_API_KEY must be digits only (e.g. 100000001): some official SDKs accept a project key only if it matches ^\\d+$',
-    });
-  }
-  return { apiKey, apiSecret };
-}
-
-function readApiUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError({
-      message: 'OPENTOK_API_URL must be an http(s) URL such as https://api.opentok.com',
-    });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError({
-      message: 'OPENTOK_API_URL must be an http(s) URL such as https://api.opentok.com',
-    });
-  }
-  return value.replace(/\/+$/, '');
-}
-
-function readPort(value: string | undefined): number {
-  if (value === undefined) return 3000;
-  const port = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError({ message: `PORT must be a number from 0 to 65535 (got "${value}")` });
-  }
-  return port;
-}
-
-function readLogLevel(value: string | undefined): LogLevel {
-  if (value === undefined) return 'info';
-  const level = LOG_LEVELS.find((candidate) => candidate === value.toLowerCase());
-  if (!level)
-    throw new ConfigError({ message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${value}")` });
-  return level;
-}
+// A project key is decimal digits; the PHP SDK tells it from an application ID by ^\d+$ (reference §1.1).
+const emulatorApiKey = digits(
+  'EMULATOR_API_KEY must be digits only (e.g. 100000001): some official SDKs accept a project key only if it matches ^\\d+$',
+);
 
 // Browsers' RTCPeerConnection throws on any other scheme, and on a TURN server without username and credential:
 // one bad entry would stop every call, so it is refused at start instead.
 const ICE_URL = /^(stuns?|turns?):\S+$/i;
 const ICE_URLS_HINT = 'urls must be a stun:, stuns:, turn: or turns: URL, or a non-empty array of them';
+const ICE_SERVERS_HINT =
+  'ICE_SERVERS must be a JSON array of ICE servers such as [{"urls":"stun:192.168.1.10:3478"}]';
 const iceUrl = z.string().regex(ICE_URL, { error: ICE_URLS_HINT });
 const iceServerSchema = z
   .strictObject({
@@ -261,15 +106,16 @@ const iceServerSchema = z
 /** One entry of RTCConfiguration.iceServers. */
 export type IceServerSetting = z.infer<typeof iceServerSchema>;
 
-function readIceServers(value: string | undefined): readonly IceServerSetting[] {
+/** ICE_SERVERS as JSON; the message names the expected shape and where the first problem is. */
+const iceServers = optionalText.transform((value, ctx): readonly IceServerSetting[] => {
   if (value === undefined) return [];
-  const hint = 'ICE_SERVERS must be a JSON array of ICE servers such as [{"urls":"stun:192.168.1.10:3478"}]';
   let json: unknown;
   try {
     json = JSON.parse(value);
   } catch {
     // No cause: JSON.parse quotes the input in its message, and a TURN credential must not reach a log.
-    throw new ConfigError({ message: `${hint}; it is not valid JSON` });
+    ctx.addIssue({ code: 'custom', message: `${ICE_SERVERS_HINT}; it is not valid JSON` });
+    return z.NEVER;
   }
   const parsed = z.array(iceServerSchema).safeParse(json);
   if (!parsed.success) {
@@ -277,7 +123,184 @@ function readIceServers(value: string | undefined): readonly IceServerSetting[] 
     const where = issue?.path.length
       ? ` (at ICE_SERVERS${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')})`
       : '';
-    throw new ConfigError({ message: `${hint}; ${issue?.message ?? 'it is not one'}${where}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `${ICE_SERVERS_HINT}; ${issue?.message ?? 'it is not one'}${where}`,
+    });
+    return z.NEVER;
   }
   return Object.freeze(parsed.data.map((server) => Object.freeze(server)));
+});
+
+const REAL_PROJECT_HINT =
+  'set API_KEY + API_SECRET (an OpenTok project) or VONAGE_APPLICATION_ID + VONAGE_PRIVATE_KEY_PATH (a Vonage application)';
+const EMULATOR_PAIR_HINT = 'set both, or neither for the local key 100000001 and a generated secret';
+
+interface EmulatorPair {
+  EMULATOR_API_KEY?: string;
+  EMULATOR_API_SECRET?: string;
+}
+
+// Both or neither: the emulator would otherwise pair the one given with a default the user never sees.
+const hasEmulatorSecretIfKey = (vars: EmulatorPair) => !vars.EMULATOR_API_KEY || !!vars.EMULATOR_API_SECRET;
+const hasEmulatorKeyIfSecret = (vars: EmulatorPair) => !vars.EMULATOR_API_SECRET || !!vars.EMULATOR_API_KEY;
+const EMULATOR_SECRET_MISSING = `EMULATOR_API_KEY is set but EMULATOR_API_SECRET is not: ${EMULATOR_PAIR_HINT}`;
+const EMULATOR_KEY_MISSING = `EMULATOR_API_SECRET is set but EMULATOR_API_KEY is not: ${EMULATOR_PAIR_HINT}`;
+
+const isOpenTok = (vars: AppVars) => Boolean(vars.API_KEY || vars.API_SECRET);
+const isVonage = (vars: AppVars) =>
+  Boolean(vars.VONAGE_APPLICATION_ID || vars.VONAGE_PRIVATE_KEY_PATH || vars.VONAGE_PRIVATE_KEY);
+
+/** The app's variables, each checked on its own; the rules between them follow, in the order users meet them. */
+const appVarsSchema = z.object({
+  API_KEY: digits('API_KEY must be the digits of your OpenTok project key (e.g. 123456)'),
+  API_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\S+$/, {
+        error: 'API_SECRET must be your project secret without spaces: copy it again from your account',
+      })
+      .optional(),
+  ),
+  VONAGE_APPLICATION_ID: optionalText.pipe(
+    z.guid({ error: 'VONAGE_APPLICATION_ID must be your application ID, a UUID' }).optional(),
+  ),
+  VONAGE_PRIVATE_KEY_PATH: optionalText,
+  // dotenv keeps "\n" literally in unquoted or single-quoted values.
+  VONAGE_PRIVATE_KEY: optionalText.transform((value) => value?.replace(/\\n/g, '\n')),
+  OPENTOK_API_URL: optionalText
+    .pipe(
+      z
+        .url({
+          protocol: /^https?$/,
+          error: 'OPENTOK_API_URL must be an http(s) URL such as https://api.opentok.com',
+        })
+        .optional(),
+    )
+    .transform((value) => value?.replace(/\/+$/, '')),
+  HOST: optionalText.transform((value) => value ?? '127.0.0.1'),
+  PORT: port('PORT', 3000),
+  LOG_LEVEL: logLevel,
+  HOST_PASSWORD: optionalText,
+  ICE_SERVERS: iceServers,
+  EMULATOR_API_KEY: emulatorApiKey,
+  EMULATOR_API_SECRET: optionalText,
+  DATA_DIR: dataDir,
+});
+type AppVars = z.output<typeof appVarsSchema>;
+
+const appConfigSchema = appVarsSchema
+  .refine((vars) => !(isOpenTok(vars) && isVonage(vars)), {
+    error:
+      'Both OpenTok (API_KEY/API_SECRET) and Vonage (VONAGE_*) credentials are set: keep only one pair in .env',
+  })
+  .refine((vars) => !vars.API_SECRET || !!vars.API_KEY, {
+    error: 'API_SECRET is set but API_KEY is not: set both, or neither for local mode',
+  })
+  .refine((vars) => !vars.API_KEY || !!vars.API_SECRET, {
+    error: 'API_KEY is set but API_SECRET is not: set both, or neither for local mode',
+  })
+  .refine((vars) => !isVonage(vars) || !!vars.VONAGE_APPLICATION_ID, {
+    error:
+      'A Vonage private key is set but VONAGE_APPLICATION_ID is not: set both, or neither for local mode',
+  })
+  .refine((vars) => !(vars.VONAGE_PRIVATE_KEY_PATH && vars.VONAGE_PRIVATE_KEY), {
+    error: 'Set VONAGE_PRIVATE_KEY_PATH or VONAGE_PRIVATE_KEY, not both',
+  })
+  .refine(
+    (vars) => !vars.VONAGE_APPLICATION_ID || !!(vars.VONAGE_PRIVATE_KEY_PATH || vars.VONAGE_PRIVATE_KEY),
+    {
+      error:
+        'VONAGE_APPLICATION_ID is set but VONAGE_PRIVATE_KEY_PATH is not: set it to your private.key file',
+    },
+  )
+  .refine((vars) => !vars.OPENTOK_API_URL || isOpenTok(vars) || isVonage(vars), {
+    error: `OPENTOK_API_URL is set but no credentials are: ${REAL_PROJECT_HINT}, or unset OPENTOK_API_URL for local mode`,
+  })
+  .refine(hasEmulatorSecretIfKey, { error: EMULATOR_SECRET_MISSING })
+  .refine(hasEmulatorKeyIfSecret, { error: EMULATOR_KEY_MISSING })
+  .transform((vars, ctx): AppConfig => {
+    const credentials = readCredentials(vars, ctx);
+    return Object.freeze({
+      mode: credentials ? credentials.kind : 'local',
+      credentials: credentials ? Object.freeze(credentials) : undefined,
+      apiUrl: vars.OPENTOK_API_URL,
+      host: vars.HOST,
+      port: vars.PORT,
+      logLevel: vars.LOG_LEVEL,
+      hostPassword: vars.HOST_PASSWORD,
+      iceServers: vars.ICE_SERVERS,
+      emulator: Object.freeze(readEmulatorSettings(vars)),
+    });
+  });
+
+/** The Vonage private key is read from its file only once the variables agree with each other. */
+function readCredentials(vars: AppVars, ctx: z.RefinementCtx): PlatformCredentials | undefined {
+  if (vars.API_KEY && vars.API_SECRET) {
+    return { kind: 'opentok', apiKey: vars.API_KEY, apiSecret: vars.API_SECRET };
+  }
+  if (!vars.VONAGE_APPLICATION_ID) return undefined;
+  let privateKey = vars.VONAGE_PRIVATE_KEY ?? '';
+  if (vars.VONAGE_PRIVATE_KEY_PATH) {
+    const keyPath = path.resolve(vars.VONAGE_PRIVATE_KEY_PATH);
+    try {
+      privateKey = readFileSync(keyPath, 'utf8');
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `VONAGE_PRIVATE_KEY_PATH points to ${keyPath}, which cannot be read: set it to your application's private.key file`,
+      });
+      return undefined;
+    }
+  }
+  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(privateKey)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'The Vonage private key is not a PEM private key: use the private.key file downloaded with the application',
+    });
+    return undefined;
+  }
+  return { kind: 'vonage', applicationId: vars.VONAGE_APPLICATION_ID, privateKey };
+}
+
+function readEmulatorSettings(vars: EmulatorPair & { DATA_DIR: string }): EmulatorSettings {
+  const { EMULATOR_API_KEY: apiKey, EMULATOR_API_SECRET: apiSecret, DATA_DIR: dir } = vars;
+  return apiKey && apiSecret ? { apiKey, apiSecret, dataDir: dir } : { dataDir: dir };
+}
+
+const emulatorConfigSchema = z
+  .object({
+    EMULATOR_PORT: port('EMULATOR_PORT', 3001),
+    LOG_LEVEL: logLevel,
+    EMULATOR_API_KEY: emulatorApiKey,
+    EMULATOR_API_SECRET: optionalText,
+    DATA_DIR: dataDir,
+  })
+  .refine(hasEmulatorSecretIfKey, { error: EMULATOR_SECRET_MISSING })
+  .refine(hasEmulatorKeyIfSecret, { error: EMULATOR_KEY_MISSING })
+  .transform((vars): EmulatorConfig =>
+    Object.freeze({ ...readEmulatorSettings(vars), port: vars.EMULATOR_PORT, logLevel: vars.LOG_LEVEL }),
+  );
+
+/** The first problem found, as the one line the user reads. */
+function parseEnv<T>(schema: z.ZodType<T>, env: Readonly<Record<string, string | undefined>>): T {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError({ message: parsed.error.issues[0]?.message ?? 'Invalid environment' });
+  }
+  return parsed.data;
+}
+
+/**
+ * Validates the environment and returns a frozen configuration. No credentials at all means local mode;
+ * a half-set or malformed configuration throws a ConfigError whose one-line message names what to set.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
+  return parseEnv(appConfigSchema, env);
+}
+
+/** The same for the standalone emulator: EMULATOR_PORT, LOG_LEVEL, DATA_DIR and the EMULATOR_* pair. */
+export function loadEmulatorConfig(env: Readonly<Record<string, string | undefined>>): EmulatorConfig {
+  return parseEnv(emulatorConfigSchema, env);
 }

@@ -1,7 +1,6 @@
 /** helmet with a Content-Security-Policy that allows exactly what the pages and the platform client use. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import helmet from 'helmet';
-import type { RequestHandler } from 'express';
 import type { AppMode } from './config';
 
 /**
@@ -22,23 +21,17 @@ const PLATFORM_CONNECT_HOSTS = [
   'wss://*.vonage.com',
 ];
 
-/** Distinct Host headers whose headers are kept; more than a few means someone is making them up. */
-const MAX_RECORDED_HOSTS = 16;
-
-interface RecordedHeaders {
-  set: Array<[name: string, value: string]>;
-  removed: string[];
-}
-
-export function createContentSecurity(mode: AppMode): RequestHandler {
+/** helmet's middleware, configured for the app's mode. */
+export function createContentSecurity(mode: AppMode): ReturnType<typeof helmet> {
   const platform = mode !== 'local';
   // CSP level 2 browsers do not treat ws: as 'self', so in local mode (every request goes to this server,
-  // the emulator is mounted at /emulator) the page's own origin is spelled out.
+  // the emulator is mounted at /emulator) the page's own origin is spelled out; a Host header that could
+  // carry another directive in gets none.
   const ownWebSocket = (req: IncomingMessage): string => {
     const host = req.headers.host ?? '';
     return /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `ws://${host} wss://${host}` : "'self'";
   };
-  const setHelmetHeaders = helmet({
+  return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -54,7 +47,7 @@ export function createContentSecurity(mode: AppMode): RequestHandler {
           : ["'self'", 'data:', 'blob:'],
         mediaSrc: ["'self'", 'blob:', 'mediastream:'],
         fontSrc: platform ? ["'self'", 'https://*.opentok.com'] : ["'self'"],
-        connectSrc: platform ? ["'self'", ...PLATFORM_CONNECT_HOSTS] : ["'self'", (req) => ownWebSocket(req)],
+        connectSrc: platform ? ["'self'", ...PLATFORM_CONNECT_HOSTS] : ["'self'", ownWebSocket],
         // OpenTok.js runs audio-level and background work in workers created from blobs.
         workerSrc: platform ? ["'self'", 'blob:'] : ["'self'"],
         objectSrc: ["'none'"],
@@ -66,51 +59,4 @@ export function createContentSecurity(mode: AppMode): RequestHandler {
     // The app is served over plain http on 127.0.0.1 by default; HSTS there would only confuse browsers.
     strictTransportSecurity: false,
   });
-
-  // helmet's dozen middlewares set the same values on every response, varying only with the Host header
-  // in local mode; they run once per host, and later responses get what they set without the dozen calls.
-  const recorded = new Map<string, RecordedHeaders>();
-  return (req, res, next) => {
-    const host = req.headers.host ?? '';
-    let headers = recorded.get(host);
-    if (!headers) {
-      const result = recordHeaders(setHelmetHeaders, req);
-      if (result instanceof Error) {
-        next(result);
-        return;
-      }
-      headers = result;
-      if (recorded.size < MAX_RECORDED_HOSTS) recorded.set(host, headers);
-    }
-    for (const [name, value] of headers.set) res.setHeader(name, value);
-    for (const name of headers.removed) res.removeHeader(name);
-    next();
-  };
-}
-
-/** Runs a header-setting middleware against a stand-in response and returns what it set or removed. */
-function recordHeaders(
-  middleware: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void,
-  req: IncomingMessage,
-): RecordedHeaders | Error {
-  const headers: RecordedHeaders = { set: [], removed: [] };
-  const standIn = {
-    setHeader(name: string, value: unknown) {
-      headers.set.push([name, String(value)]);
-      return this;
-    },
-    removeHeader(name: string) {
-      headers.removed.push(name);
-    },
-  };
-  let failure: Error | undefined;
-  let finished = false;
-  middleware(req, standIn as unknown as ServerResponse, (error) => {
-    finished = true;
-    if (error) failure = error instanceof Error ? error : new Error(String(error));
-  });
-  if (failure) return failure;
-  // helmet calls next() synchronously; anything else means it changed in a way this replay cannot follow.
-  if (!finished) return new Error('helmet did not finish setting its headers synchronously');
-  return headers;
 }

@@ -1,14 +1,5 @@
 /** Serialises the data a page's script needs into a JSON script block that markup cannot break out of. */
 
-/** Page data shared by every video page; the browser modules read it with JSON.parse. */
-export interface VideoPageData {
-  apiKey: string;
-  sessionId: string;
-  token: string;
-  mode: 'local' | 'opentok' | 'vonage';
-  [extra: string]: unknown;
-}
-
 /**
  * JSON.stringify alone would let a "</script>" inside a value close the block; escaping <, > and & as
  * \u escapes keeps the text valid JSON and inert HTML. U+2028/2029 are escaped for old JS parsers.

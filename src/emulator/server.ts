@@ -1,9 +1,9 @@
 /** Standalone emulator: an HTTP server on 127.0.0.1 for tests and for other SDKs; `tsx src/emulator/server.ts` runs it. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import express from 'express';
 import pino, { type Logger } from 'pino';
+import { ConfigError, loadEmulatorConfig } from '../app/config';
 import { CredentialsError } from './errors';
 import { createEmulator, type Emulator, type EmulatorOptions } from './index';
 import { answerNotFound } from './rest/emulator-router';
@@ -61,13 +61,13 @@ export async function startEmulatorServer(
 }
 
 async function main(): Promise<void> {
-  // The standalone entry reads its own settings; inside the app, src/app/config.ts does.
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: ['apiSecret'] });
+  const config = loadEmulatorConfig(process.env);
+  const logger = pino({ level: config.logLevel, redact: ['apiSecret'] });
   const running = await startEmulatorServer({
-    dataDir: path.resolve(process.env.DATA_DIR ?? './data'),
-    apiKey: process.env.EMULATOR_API_KEY || undefined,
-    apiSecret: process.env.EMULATOR_API_SECRET || undefined,
-    port: Number(process.env.EMULATOR_PORT ?? 3001),
+    dataDir: config.dataDir,
+    apiKey: config.apiKey,
+    apiSecret: config.apiSecret,
+    port: config.port,
     logger,
   });
   logger.info(
@@ -89,7 +89,8 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    console.error(error instanceof CredentialsError ? `Configuration error: ${error.message}` : error);
+    const misconfigured = error instanceof ConfigError || error instanceof CredentialsError;
+    console.error(misconfigured ? `Configuration error: ${error.message}` : error);
     process.exit(1);
   });
 }

@@ -9,11 +9,9 @@ import {
   createApplicationAuthJwt,
   createOpenTokJwt,
   createProjectAuthJwt,
-  createT1Signer,
   createT1Token,
   createVonageJwt,
   ROLES,
-  type T1Signer,
   type TokenFields,
 } from './tokens';
 import {
@@ -143,7 +141,6 @@ const DEFAULT_EXPIRY_SECONDS = 24 * 60 * 60;
 const MAX_DATA_CHARS = 1000;
 const MAX_LAYOUT_CLASS_LIST_CHARS = 1024;
 const MAX_TIMEOUT_MS = 2_147_483_647;
-const MAX_CHECKED_SESSIONS = 1000;
 const SESSION_ID_XML = /<session_id>([^<]+)<\/session_id>/;
 
 /** One element of the JSON array that session create answers (reference §2.3); only session_id is read. */
@@ -155,8 +152,7 @@ interface SessionCreateWire {
   media_server_url?: unknown;
 }
 
-type Signer =
-  { kind: 'project'; secret: KeyObject; signT1: T1Signer } | { kind: 'application'; privateKey: KeyObject };
+type Signer = { kind: 'project'; secret: KeyObject } | { kind: 'application'; privateKey: KeyObject };
 
 function normaliseApiUrl(value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
@@ -194,8 +190,10 @@ function readSigner(options: OpenTokOptions): { apiKey: string; signer: Signer }
     if (typeof options.apiSecret !== 'string' || options.apiSecret === '') {
       throw new ArgumentError({ message: 'apiSecret must be the project API secret, a non-empty string' });
     }
-    const secret = createSecretKey(Buffer.from(options.apiSecret, 'utf8'));
-    return { apiKey, signer: { kind: 'project', secret, signT1: createT1Signer(secret) } };
+    return {
+      apiKey,
+      signer: { kind: 'project', secret: createSecretKey(Buffer.from(options.apiSecret, 'utf8')) },
+    };
   }
   const applicationId = requireNonEmptyString('applicationId', options.applicationId);
   const pem = options.privateKey;
@@ -255,8 +253,6 @@ export class OpenTok {
   readonly #http: HttpClient;
   readonly #clock: () => number;
   readonly #nonce: () => number;
-  /** Session IDs already checked against the API key; decoding each time would double a T1's cost. */
-  readonly #ownSessions = new Set<string>();
 
   /**
    * @throws {@link ArgumentError} when the credentials or options are missing or malformed.
@@ -357,14 +353,11 @@ export class OpenTok {
     const connectionData = requireOptionalString('data', options.data);
     // The limit counts characters (code points), as Ruby SDK 2.2.0 does with `data.length < 1000` and as its
     // docs say (reference §4.1); opentok-node and Java compare a UTF-16 `length`, which counts an emoji twice.
-    // A string is never shorter in code units than in code points, so short data skips the count.
-    if (connectionData !== undefined && connectionData.length >= MAX_DATA_CHARS) {
-      const characters = codePointLength(connectionData);
-      if (characters >= MAX_DATA_CHARS) {
-        throw new ArgumentError({
-          message: `data must be fewer than ${MAX_DATA_CHARS} characters (got ${characters} characters)`,
-        });
-      }
+    const characters = connectionData === undefined ? 0 : codePointLength(connectionData);
+    if (characters >= MAX_DATA_CHARS) {
+      throw new ArgumentError({
+        message: `data must be fewer than ${MAX_DATA_CHARS} characters (got ${characters} characters)`,
+      });
     }
     if (connectionData !== undefined && hasLoneSurrogate(connectionData)) {
       throw new ArgumentError({ message: 'data must be valid Unicode text (it contains a lone surrogate)' });
@@ -373,13 +366,12 @@ export class OpenTok {
 
     const now = Math.floor(this.#clock() / 1000);
     const expireTime = readExpireTime(options.expireTime, now);
-    // One object shape whatever the options, so the encoders stay monomorphic on this hot path.
     const fields: TokenFields = {
       sessionId,
       role,
       createTime: now,
       nonce: this.#nonce(),
-      expireTime: undefined,
+      expireTime,
       connectionData,
       initialLayoutClassList,
     };
@@ -403,8 +395,7 @@ export class OpenTok {
     this.#checkSessionBelongsToKey(sessionId);
     if (tokenType === 'T1') {
       // Ruby 2.2.0 leaves expire_time out when none is given; the platform then applies its 24 h default.
-      if (expireTime !== undefined) fields.expireTime = expireTime;
-      return createT1Token(this.apiKey, signer.signT1, fields);
+      return createT1Token(this.apiKey, signer.secret, fields);
     }
     return createOpenTokJwt(this.apiKey, signer.secret, {
       ...fields,
@@ -414,7 +405,6 @@ export class OpenTok {
 
   /** Same check as opentok-node: field 1 of the decoded session ID must equal the API key. */
   #checkSessionBelongsToKey(sessionId: string): void {
-    if (this.#ownSessions.has(sessionId)) return;
     const decoded = decodeSessionId(sessionId);
     if (decoded === undefined || decoded.apiKey !== this.apiKey) {
       throw new ArgumentError({
@@ -423,8 +413,6 @@ export class OpenTok {
           'credentials that generate its tokens',
       });
     }
-    if (this.#ownSessions.size >= MAX_CHECKED_SESSIONS) this.#ownSessions.clear();
-    this.#ownSessions.add(sessionId);
   }
 
   #authHeader(): readonly [string, string] {

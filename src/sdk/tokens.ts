@@ -1,5 +1,5 @@
 /** Client tokens (T1 and JWT) and REST auth JWTs: pure functions over node:crypto, no I/O. */
-import { createHmac, hash, sign, type KeyObject } from 'node:crypto';
+import { createHmac, sign, type KeyObject } from 'node:crypto';
 
 /**
  * What a client may do in a session. `publisheronly` publishes but cannot subscribe or signal.
@@ -49,46 +49,14 @@ export interface TokenFields {
  */
 export type T1Layout = 'ruby' | 'opentok-node' | 'opentok-token';
 
-const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
-
 const LINE_BREAK = /\r\n|\n|\r/g;
 const SUB_DELIMS_KEPT_BY_ENCODE_URI = /[!'()*]/g;
 
-/** Addressable's form encoding of each ASCII character: itself if unreserved, '+' for space, else %XX. */
-const ADDRESSABLE_ASCII: readonly string[] = Array.from({ length: 128 }, (_, code) => {
-  const char = String.fromCharCode(code);
-  if (/[A-Za-z0-9\-._~]/.test(char)) return char;
-  return code === 0x20 ? '+' : `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
-});
-
 /** Addressable::URI.form_encode: RFC 3986 unreserved kept, line breaks as CRLF, %20 → '+'. */
 function formEncodeAddressable(value: string): string {
-  if (UNRESERVED.test(value)) return value;
-  // Connection data is on the token hot path (bench/tokens.ts): plain ASCII goes through a table, about
-  // twice as fast as encodeURIComponent plus fix-ups; line breaks and non-ASCII take the general path.
-  let encoded = '';
-  let copied = 0;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code >= 0x80 || code === 0x0a || code === 0x0d) return formEncodeAddressableSlow(value);
-    const replacement = ADDRESSABLE_ASCII[code] as string;
-    if (replacement.length > 1 || code === 0x20) {
-      encoded += value.slice(copied, i) + replacement;
-      copied = i + 1;
-    }
-  }
-  return encoded + value.slice(copied);
-}
-
-function formEncodeAddressableSlow(value: string): string {
   return encodeURIComponent(value.replace(LINE_BREAK, '\r\n'))
     .replace(SUB_DELIMS_KEPT_BY_ENCODE_URI, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
     .replaceAll('%20', '+');
-}
-
-/** Node's querystring.escape keeps exactly the characters encodeURIComponent keeps. */
-function formEncodeQuerystring(value: string): string {
-  return UNRESERVED.test(value) ? value : encodeURIComponent(value);
 }
 
 /** Builds the form-encoded data string that a T1 token signs. */
@@ -104,65 +72,33 @@ export function encodeT1Data(fields: TokenFields, layout: T1Layout = 'ruby'): st
     }
     return data;
   }
-  let data = `session_id=${formEncodeQuerystring(fields.sessionId)}&create_time=${fields.createTime}&nonce=${fields.nonce}&role=${fields.role}`;
+  // Node's querystring.escape, which the other two layouts use, keeps exactly what encodeURIComponent keeps.
+  let data = `session_id=${encodeURIComponent(fields.sessionId)}&create_time=${fields.createTime}&nonce=${fields.nonce}&role=${fields.role}`;
   if (fields.expireTime !== undefined) data += `&expire_time=${fields.expireTime}`;
   if (fields.connectionData !== undefined) {
-    data += `&connection_data=${formEncodeQuerystring(fields.connectionData)}`;
+    data += `&connection_data=${encodeURIComponent(fields.connectionData)}`;
   }
   if (layout === 'opentok-node') {
-    data += `&initial_layout_class_list=${formEncodeQuerystring(fields.initialLayoutClassList ?? '')}&scope=session.connect`;
+    data += `&initial_layout_class_list=${encodeURIComponent(fields.initialLayoutClassList ?? '')}&scope=session.connect`;
   } else if (fields.initialLayoutClassList !== undefined) {
-    data += `&initial_layout_class_list=${formEncodeQuerystring(fields.initialLayoutClassList)}`;
+    data += `&initial_layout_class_list=${encodeURIComponent(fields.initialLayoutClassList)}`;
   }
   return data;
 }
 
-/** Signs a T1 data string: returns the lowercase hex HMAC-SHA1 of it under the API secret. */
-export type T1Signer = (data: string) => string;
-
-const SHA1_BLOCK_BYTES = 64;
-
 /**
- * Builds the T1 signer for an API secret once per OpenTok instance.
- *
- * HMAC (RFC 2104) is H((K ^ opad) || H((K ^ ipad) || m)). With the padded key blocks computed here,
- * each token costs two one-shot `crypto.hash` calls instead of a `createHmac` object, which is most of
- * a T1 token's cost (bench/tokens.ts). Secrets that are not ASCII, or longer than a block, take
- * `createHmac`; the tests check both paths against `createHmac`.
- */
-export function createT1Signer(secret: KeyObject): T1Signer {
-  const key = secret.export();
-  if (key.length > SHA1_BLOCK_BYTES || key.some((byte) => byte > 0x7f)) {
-    return (data) => createHmac('sha1', secret).update(data).digest('hex');
-  }
-  const block = Buffer.alloc(SHA1_BLOCK_BYTES);
-  key.copy(block);
-  // ASCII key bytes XOR 0x36 stay ASCII, so the inner block can be prefixed to the (ASCII) data as a string.
-  const innerPrefix = Buffer.from(block.map((byte) => byte ^ 0x36)).toString('latin1');
-  const outer = Buffer.alloc(SHA1_BLOCK_BYTES + 20);
-  Buffer.from(block.map((byte) => byte ^ 0x5c)).copy(outer);
-  return (data) => {
-    // T1 data strings are form-encoded, hence ASCII: UTF-8 and Latin-1 bytes coincide.
-    // A hex digest written back as bytes is cheaper than asking `hash` for a Buffer.
-    outer.write(hash('sha1', innerPrefix + data, 'hex'), SHA1_BLOCK_BYTES, 'hex');
-    return hash('sha1', outer, 'hex');
-  };
-}
-
-/**
- * A legacy T1 token: `"T1==" + base64("partner_id=<key>&sig=<hex HMAC-SHA1(data)>:" + data)`
- * (reference §4.1). `T1==` is a literal sentinel, not base64 padding.
+ * A legacy T1 token: `"T1==" + base64("partner_id=<key>&sig=<hex HMAC-SHA1(data)>:" + data)`, signed with
+ * the API secret (reference §4.1). `T1==` is a literal sentinel, not base64 padding.
  */
 export function createT1Token(
   apiKey: string,
-  signer: T1Signer,
+  secret: KeyObject,
   fields: TokenFields,
   layout: T1Layout = 'ruby',
 ): string {
   const data = encodeT1Data(fields, layout);
-  // btoa takes Latin-1 strings and is about twice as fast as a Buffer round trip; the input is ASCII
-  // (form-encoded data, hex signature, and the API key, checked to be ASCII by the caller).
-  return `T1==${btoa(`partner_id=${apiKey}&sig=${signer(data)}:${data}`)}`;
+  const signature = createHmac('sha1', secret).update(data).digest('hex');
+  return `T1==${Buffer.from(`partner_id=${apiKey}&sig=${signature}:${data}`).toString('base64')}`;
 }
 
 const HS256_HEADER = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
@@ -171,16 +107,15 @@ const RS256_HEADER = Buffer.from('{"typ":"JWT","alg":"RS256"}').toString('base64
 
 /**
  * Signs a JWT with HS256; the key is the API secret as a KeyObject built once per OpenTok instance.
- * A few lines over node:crypto rather than a library: on Node 20 they run at about 0.9 of a bare
- * hand-built HS256, jsonwebtoken 9 at about 0.5 with a KeyObject and 0.01 with the secret string.
+ * node:crypto rather than jose, whose signing is asynchronous: generateToken is synchronous.
  */
-export function signHs256(payload: object, secret: KeyObject): string {
+function signHs256(payload: object, secret: KeyObject): string {
   const input = `${HS256_HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 
 /** Signs a JWT with RS256; the key is the application's private key as a KeyObject. */
-export function signRs256(payload: object, privateKey: KeyObject): string {
+function signRs256(payload: object, privateKey: KeyObject): string {
   const input = `${RS256_HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
   return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
 }

@@ -13,23 +13,9 @@ export function hasLoneSurrogate(value: string): boolean {
   return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
 }
 
-/**
- * Counts Unicode code points (an emoji is one, not two UTF-16 units), as Ruby's `String#length` does;
- * a lone surrogate counts as one. Walks the string instead of spreading it, so nothing is allocated.
- */
+/** Counts Unicode code points (an emoji is one, not two UTF-16 units), as Ruby's `String#length` does. */
 export function codePointLength(value: string): number {
-  let count = value.length;
-  for (let i = 0; i < value.length - 1; i++) {
-    const unit = value.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = value.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        count--;
-        i++;
-      }
-    }
-  }
-  return count;
+  return [...value].length;
 }
 
 /** Requires a non-empty string of valid Unicode (IDs, names). */

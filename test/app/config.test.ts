@@ -3,14 +3,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../src/app/config';
+import { ConfigError, loadConfig, loadEmulatorConfig } from '../../src/app/config';
 
 const APP_ID = '1f0d5c9a-3b2e-4c1d-9e8f-0a1b2c3d4e5f';
 const SECRET = '0123456789abcdef0123456789abcdef01234567';
 
-function configError(env: Record<string, string>): ConfigError {
+function configError(
+  env: Record<string, string>,
+  load: (env: Record<string, string>) => unknown = loadConfig,
+): ConfigError {
   try {
-    loadConfig(env);
+    load(env);
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
@@ -204,5 +207,58 @@ describe('loadConfig', () => {
   it('never puts the inline private key in the message', () => {
     const error = configError({ VONAGE_APPLICATION_ID: 'app', VONAGE_PRIVATE_KEY: pem });
     expect(error.message).not.toContain(pem.split('\n')[1]);
+  });
+});
+
+describe('loadEmulatorConfig (the standalone emulator)', () => {
+  it('listens on port 3001 with the local key by default, and reads the same variables as the app', () => {
+    expect(loadEmulatorConfig({})).toEqual({ port: 3001, logLevel: 'info', dataDir: path.resolve('./data') });
+    const config = loadEmulatorConfig({
+      EMULATOR_PORT: '0',
+      LOG_LEVEL: 'Debug',
+      DATA_DIR: '/tmp/emulator-data',
+      EMULATOR_API_KEY: '4242',
+      EMULATOR_API_SECRET: SECRET,
+    });
+    expect(config).toEqual({
+      port: 0,
+      logLevel: 'debug',
+      dataDir: '/tmp/emulator-data',
+      apiKey: '4242',
+      apiSecret: SECRET,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  const bad: Array<[string, Record<string, string>, RegExp]> = [
+    [
+      'an EMULATOR_PORT that is not a number',
+      { EMULATOR_PORT: 'http' },
+      /^EMULATOR_PORT must be a number from 0 to 65535 \(got "http"\)$/,
+    ],
+    ['an EMULATOR_PORT out of range', { EMULATOR_PORT: '70000' }, /^EMULATOR_PORT must be a number/],
+    ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
+    [
+      'EMULATOR_API_KEY alone',
+      { EMULATOR_API_KEY: '100000001' },
+      /^EMULATOR_API_KEY is set but EMULATOR_API_SECRET is not/,
+    ],
+    [
+      'EMULATOR_API_SECRET alone',
+      { EMULATOR_API_SECRET: SECRET },
+      /^EMULATOR_API_SECRET is set but EMULATOR_API_KEY is not/,
+    ],
+    [
+      'a non-numeric EMULATOR_API_KEY',
+      { EMULATOR_API_KEY: 'local-key', EMULATOR_API_SECRET: SECRET },
+      /^EMULATOR_API_KEY must be digits only/,
+    ],
+  ];
+
+  it.each(bad)('refuses %s with the same one line as the app', (_case, env, pattern) => {
+    const error = configError(env, loadEmulatorConfig);
+    expect(error.message).toMatch(pattern);
+    expect(error.message).not.toContain('\n');
+    expect(error.message).not.toContain(SECRET);
   });
 });

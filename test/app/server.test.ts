@@ -100,25 +100,36 @@ describe('starting the server', () => {
     }
   });
 
-  it('exits 1 with one line naming what to set when the configuration is half set', async () => {
-    // An empty working directory, so that a developer's own .env cannot complete the configuration.
+  /** Runs an entry file as a user would, in an empty working directory so that no .env completes the setup. */
+  async function runEntry(
+    entry: string,
+    env: Record<string, string>,
+  ): Promise<{ status: number | null; lines: string[] }> {
     const cwd = await mkdtemp(path.join(os.tmpdir(), 'app-start-'));
     const root = path.resolve(__dirname, '../..');
-    const result = spawnSync(
-      path.join(root, 'node_modules/.bin/tsx'),
-      [path.join(root, 'src/app/server.ts')],
-      {
-        cwd,
-        env: { PATH: process.env.PATH, API_KEY: '123456' },
-        encoding: 'utf8',
-        timeout: 20000,
-      },
-    );
+    const result = spawnSync(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, entry)], {
+      cwd,
+      env: { PATH: process.env.PATH, ...env },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
     await rm(cwd, { recursive: true, force: true });
-    expect(result.status).toBe(1);
-    const lines = result.stderr.trim().split('\n');
-    expect(lines).toEqual([
-      'Configuration error: API_KEY is set but API_SECRET is not: set both, or neither for local mode',
-    ]);
+    return { status: result.status, lines: result.stderr.trim().split('\n') };
+  }
+
+  it('exits 1 with one line naming what to set when the configuration is half set', async () => {
+    expect(await runEntry('src/app/server.ts', { API_KEY: '123456' })).toEqual({
+      status: 1,
+      lines: [
+        'Configuration error: API_KEY is set but API_SECRET is not: set both, or neither for local mode',
+      ],
+    });
+  });
+
+  it('the standalone emulator refuses a bad EMULATOR_PORT the same way, before listening', async () => {
+    expect(await runEntry('src/emulator/server.ts', { EMULATOR_PORT: '3001x' })).toEqual({
+      status: 1,
+      lines: ['Configuration error: EMULATOR_PORT must be a number from 0 to 65535 (got "3001x")'],
+    });
   });
 });
