@@ -255,4 +255,10 @@ export const CloseCode = {
   forceDisconnected: 4002,
   protocolError: 4003,
   sessionNotFound: 4004,
+  /**
+   * The client stopped reading: more of its messages were waiting to be sent than the emulator holds. The
+   * connection leaves the session (others see networkDisconnected) and what was waiting is lost; connecting
+   * again gives a new connection.
+   */
+  tooSlow: 4005,
 } as const;

@@ -39,6 +39,25 @@ function readNumber(value: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * The platform's 24 h default counts from the token's creation time; without one (or with one still to come) the
+ * token would never expire, so it is refused.
+ */
+function defaultExpiry(createTime: number | undefined, input: VerifyClientTokenInput): number {
+  if (createTime === undefined) {
+    throw new AuthenticationError({
+      message:
+        'The token has no expiry: give it expire_time (or exp), or create_time (or iat) for the 24 h default',
+    });
+  }
+  if (createTime * 1000 > input.nowMs + input.clockSkewMs) {
+    throw new AuthenticationError({
+      message: 'The token has no expiry and a creation time in the future; check the clock that made it',
+    });
+  }
+  return createTime + DEFAULT_TOKEN_LIFETIME_S;
+}
+
 function checkCommonClaims(
   fields: {
     sessionId: unknown;
@@ -54,8 +73,7 @@ function checkCommonClaims(
   const role = fields.role === undefined ? 'publisher' : fields.role;
   if (!isRole(role))
     throw new AuthenticationError({ message: `The token's role is not one of ${ROLES.join(', ')}` });
-  const created = fields.createTime ?? Math.floor(input.nowMs / 1000);
-  const expireTime = fields.expireTime ?? created + DEFAULT_TOKEN_LIFETIME_S;
+  const expireTime = fields.expireTime ?? defaultExpiry(fields.createTime, input);
   if (expireTime * 1000 + input.clockSkewMs < input.nowMs) {
     throw new AuthenticationError({ message: 'The token has expired; generate a new one' });
   }

@@ -24,19 +24,31 @@ export interface ClientLines extends ClientMessenger {
   /** holds the connection's messages until it is attached again; returns the socket it had */
   detach(connectionId: string): ClientSocket | null;
   socketOf(connectionId: string): ClientSocket | null;
+  /** false once messages held for the connection had to be dropped: a resume would show it a session with gaps */
+  canResume(connectionId: string): boolean;
   /** forgets the connection and what was held for it; returns the socket it had */
   remove(connectionId: string): ClientSocket | null;
   /** closes every socket and forgets every connection (server shutdown) */
   closeAll(code: number, reason: string): void;
 }
 
-const MAX_PENDING_EVENTS = 1000;
+/**
+ * What is held for a client whose socket is lost: plenty for a network blip, and no more than the send buffer
+ * a socket may fill (limits.maxSocketBufferBytes), whatever others send it meanwhile.
+ */
+const MAX_HELD_MESSAGES = 1000;
+const MAX_HELD_BYTES = 1024 * 1024;
 
 interface Line {
   socket: ClientSocket | null;
-  /** events for a client that dropped and may resume */
+  /** messages for a client that dropped and may resume */
   pending: ServerMessage[];
+  pendingBytes: number;
+  /** messages were dropped while it was away */
+  incomplete: boolean;
 }
+
+const newLine = (): Line => ({ socket: null, pending: [], pendingBytes: 0, incomplete: false });
 
 export function createClientMessenger(presence: Pick<PresenceReader, 'connectionIds'>): ClientLines {
   const lines = new Map<string, Line>();
@@ -44,9 +56,18 @@ export function createClientMessenger(presence: Pick<PresenceReader, 'connection
   const deliver = (line: Line, message: ServerMessage): void => {
     if (line.socket) {
       line.socket.send(message);
-    } else if (line.pending.length < MAX_PENDING_EVENTS) {
-      line.pending.push(message);
+      return;
     }
+    if (line.incomplete) return;
+    const bytes = Buffer.byteLength(JSON.stringify(message));
+    if (line.pending.length >= MAX_HELD_MESSAGES || line.pendingBytes + bytes > MAX_HELD_BYTES) {
+      line.pending = [];
+      line.pendingBytes = 0;
+      line.incomplete = true;
+      return;
+    }
+    line.pending.push(message);
+    line.pendingBytes += bytes;
   };
 
   const sendTo = (connectionId: string, message: ServerMessage): void => {
@@ -62,9 +83,10 @@ export function createClientMessenger(presence: Pick<PresenceReader, 'connection
     },
 
     attach(connectionId, socket) {
-      const line = lines.get(connectionId) ?? { socket: null, pending: [] };
+      const line = lines.get(connectionId) ?? newLine();
       lines.set(connectionId, line);
       line.socket = socket;
+      line.pendingBytes = 0;
       for (const message of line.pending.splice(0)) socket.send(message);
     },
 
@@ -77,6 +99,8 @@ export function createClientMessenger(presence: Pick<PresenceReader, 'connection
     },
 
     socketOf: (connectionId) => lines.get(connectionId)?.socket ?? null,
+
+    canResume: (connectionId) => lines.get(connectionId)?.incomplete === false,
 
     remove(connectionId) {
       const socket = lines.get(connectionId)?.socket ?? null;

@@ -1,4 +1,5 @@
 /** The WebSocket endpoint of the realtime protocol: authenticates clients and feeds their frames to the session hub. */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -24,6 +25,8 @@ import type { Signaling } from './signaling';
 const MAX_FRAME_BYTES = 256 * 1024;
 const CONNECT_TIMEOUT_MS = 10_000;
 const MAX_MISSED_PONGS = 2;
+/** How long a client closed for not reading has to take the close frame before its socket is destroyed. */
+const TOO_SLOW_CLOSE_GRACE_MS = 1000;
 
 export interface RealtimeServer {
   attach(server: Server): void;
@@ -35,8 +38,11 @@ interface ClientState {
   socket: ClientSocket;
   connectionId: string | null;
   sessionId: string | null;
-  /** pings sent since the client was last heard from */
-  missedPongs: number;
+  /**
+   * The payloads of the pings sent since the client last answered one. Only a pong echoing one of them proves the
+   * client reads what it is sent: unsolicited pongs and frames it sends do not.
+   */
+  unansweredPings: Buffer[];
   /** the frames received so far, handled one after the other: a connect waits for its token check */
   frames: Promise<void>;
 }
@@ -57,6 +63,23 @@ export function createRealtimeServer(deps: {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const clients = new Set<ClientState>();
   const attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
+
+  /**
+   * A client that stops reading makes every message to it pile up in memory: past the limit its socket is
+   * closed, and its connection leaves the session. It cannot resume: what was waiting for it is lost.
+   */
+  const closeTooSlow = (state: ClientState): void => {
+    const { ws, connectionId, socket } = state;
+    logger.warn(
+      { connectionId, bufferedBytes: ws.bufferedAmount },
+      'realtime client is not reading; socket closed',
+    );
+    ws.close(CloseCode.tooSlow, 'too slow: the client is not reading');
+    // The close frame waits behind everything unsent, which a client that reads nothing never takes.
+    setTimeout(() => ws.terminate(), TOO_SLOW_CLOSE_GRACE_MS).unref();
+    // Not from inside the send that found the socket full, which may be in the middle of a broadcast.
+    if (connectionId) setImmediate(() => hub.socketClosed(connectionId, socket, 'tooSlow'));
+  };
 
   const fail = (state: ClientState, error: RealtimeError, closeCode: number): void => {
     state.socket.send({ type: 'error', ...error.toWire() });
@@ -207,13 +230,15 @@ export function createRealtimeServer(deps: {
   wss.on('connection', (ws: WebSocket) => {
     const state: ClientState = {
       ws,
-      missedPongs: 0,
+      unansweredPings: [],
       connectionId: null,
       sessionId: null,
       frames: Promise.resolve(),
       socket: {
         send: (message) => {
-          if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+          if (ws.readyState !== WebSocket.OPEN) return;
+          ws.send(JSON.stringify(message));
+          if (ws.bufferedAmount > deps.limits.maxSocketBufferBytes) closeTooSlow(state);
         },
         close: (code, reason) => ws.close(code, reason),
       },
@@ -232,11 +257,10 @@ export function createRealtimeServer(deps: {
         );
     }, CONNECT_TIMEOUT_MS);
     connectTimer.unref();
-    ws.on('pong', () => {
-      state.missedPongs = 0;
+    ws.on('pong', (data) => {
+      if (state.unansweredPings.some((payload) => payload.equals(data))) state.unansweredPings = [];
     });
     ws.on('message', (data) => {
-      state.missedPongs = 0;
       state.frames = state.frames.then(() =>
         onMessage(state, data).catch((error: unknown) => {
           logger.error({ err: error }, 'realtime frame handling failed');
@@ -253,21 +277,27 @@ export function createRealtimeServer(deps: {
       clients.delete(state);
       // 1000 (normal) and 1001 (page closed or reloaded) are a goodbye; anything else may be a network blip.
       if (state.connectionId)
-        hub.socketClosed(state.connectionId, state.socket, code === 1000 || code === 1001);
+        hub.socketClosed(
+          state.connectionId,
+          state.socket,
+          code === 1000 || code === 1001 ? 'goodbye' : 'lost',
+        );
     });
     ws.on('error', (error) => logger.debug({ err: error }, 'realtime socket error'));
   });
 
-  // Keep-alive: a client silent for two ping intervals is dropped, which starts its reconnect grace period.
-  // Two, not one, so that a busy event loop delaying one pong does not cut a healthy client.
+  // Keep-alive: a client that answers neither of two pings is dropped, which starts its reconnect grace period.
+  // Two, not one, so that a busy event loop delaying one pong does not cut a healthy client. Each ping carries
+  // random bytes that its pong must echo (RFC 6455 §5.5.3, which browsers do by themselves).
   const pingTimer = setInterval(() => {
     for (const state of clients) {
-      if (state.missedPongs >= MAX_MISSED_PONGS) {
+      if (state.unansweredPings.length >= MAX_MISSED_PONGS) {
         state.ws.terminate();
         continue;
       }
-      state.missedPongs += 1;
-      state.ws.ping();
+      const payload = randomBytes(8);
+      state.unansweredPings.push(payload);
+      state.ws.ping(payload);
     }
   }, deps.limits.pingIntervalMs);
   pingTimer.unref();

@@ -37,6 +37,12 @@ export interface ArchiveStatusSource {
 
 export type LeaveReason = ConnectionDestroyedEvent['reason'];
 
+/**
+ * How a socket ended: the client said goodbye, the socket was lost (it may resume), or the emulator closed it
+ * because the client stopped reading (messages were lost with it, so it may not resume).
+ */
+export type SocketEnding = 'goodbye' | 'lost' | 'tooSlow';
+
 export interface JoinResult {
   connectionId: string;
   resumed: boolean;
@@ -53,10 +59,11 @@ export interface SessionHub {
   /** the client said goodbye or was removed: others hear of it at once */
   leave(connectionId: string, reason: LeaveReason): void;
   /**
-   * The socket closed. After a goodbye others hear of it at once; a socket lost without one is kept for the
-   * reconnect grace period, and others hear of it (networkDisconnected) only if the client does not resume.
+   * The socket closed. After a goodbye, or a close for not reading, others hear of it at once; a socket lost
+   * without one is kept for the reconnect grace period, and others hear of it (networkDisconnected) only if the
+   * client does not resume.
    */
-  socketClosed(connectionId: string, socket: ClientSocket, goodbye: boolean): void;
+  socketClosed(connectionId: string, socket: ClientSocket, ending: SocketEnding): void;
   publish(connectionId: string, stream: PublishMessage['stream']): StreamInfo;
   unpublish(connectionId: string, streamId: string): void;
   forceDisconnect(byConnectionId: string, targetId: string): void;
@@ -138,6 +145,8 @@ export function createSessionHub(deps: {
     // IDs are public (connectionCreated), so without the key anyone with a token could take a live connection over.
     if (old.role !== input.claims.role || old.info.data !== input.claims.connectionData) return null;
     if (input.resumeKey === undefined || !isSameSecret(input.resumeKey, old.uploadKey)) return null;
+    // Messages it missed were dropped: a fresh connection shows it the session as it is, without gaps.
+    if (!messenger.canResume(old.info.connectionId)) return null;
     clearGrace(old.info.connectionId);
     messenger.detach(old.info.connectionId)?.close(1000, 'resumed on another socket');
     return old;
@@ -190,12 +199,12 @@ export function createSessionHub(deps: {
 
     leave,
 
-    socketClosed(connectionId, socket, goodbye) {
+    socketClosed(connectionId, socket, ending) {
       // A socket replaced by a resume, or already removed, must not end the connection it no longer carries.
       if (!presence.connection(connectionId) || messenger.socketOf(connectionId) !== socket) return;
       messenger.detach(connectionId);
-      if (goodbye) {
-        leave(connectionId, 'clientDisconnected');
+      if (ending !== 'lost') {
+        leave(connectionId, ending === 'goodbye' ? 'clientDisconnected' : 'networkDisconnected');
         return;
       }
       const timer = setTimeout(() => leave(connectionId, 'networkDisconnected'), deps.reconnectGraceMs);

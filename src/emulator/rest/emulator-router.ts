@@ -5,6 +5,8 @@ import { requireProjectAuth, type RestAuthOptions } from '../auth/rest-auth';
 import { PlatformError, badRequest, tooLarge } from '../errors';
 import type { ArchiveHandlers } from './archive-routes';
 import type { MediaHandlers } from './media-routes';
+import { createRequestLog } from './request-log';
+import { createSecurityHeaders } from './security-headers';
 import type { SessionControlHandlers } from './session-control-routes';
 
 export interface RouterDeps {
@@ -28,9 +30,13 @@ function isParserError(error: unknown): error is ParserError {
   return typeof error === 'object' && error !== null && 'status' in error && 'type' in error;
 }
 
-/** The raw parser for media chunks, whose 413 names the chunk limit rather than a body limit. */
+/**
+ * The raw parser for media chunks, whose 413 names the chunk limit rather than a body limit. Chunks are WebM,
+ * already compressed, so no client needs Content-Encoding; refused (415) before a byte is read, a 16 KB gzip
+ * body cannot inflate to a full chunk.
+ */
 function createChunkParser(maxChunkBytes: number): RequestHandler {
-  const raw = express.raw({ type: () => true, limit: maxChunkBytes });
+  const raw = express.raw({ type: () => true, limit: maxChunkBytes, inflate: false });
   return (req, res, next) => {
     raw(req, res, (error?: unknown) => {
       if (isParserError(error) && error.status === 413) {
@@ -64,7 +70,9 @@ function createErrorHandler(logger: Logger): ErrorRequestHandler {
       const message =
         error.status === 413
           ? `Payload too large. The body exceeds the emulator's limit${typeof error.limit === 'number' ? ` of ${error.limit} bytes` : ''}.`
-          : 'Invalid request. The body could not be parsed.';
+          : error.status === 415
+            ? 'Unsupported Media Type. Send this body without Content-Encoding, in UTF-8.'
+            : 'Invalid request. The body could not be parsed.';
       res.status(error.status).json({ code: -1, message });
       return;
     }
@@ -80,12 +88,17 @@ export const answerNotFound: RequestHandler = (_req, res) => {
 
 export function createEmulatorRouter(deps: RouterDeps): express.Router {
   const router = express.Router();
+  // Each limit holds for the inflated body too: body-parser counts the bytes after Content-Encoding is undone.
   const form = express.urlencoded({ extended: false, limit: '64kb' });
   const json = express.json({ limit: '1mb' });
+  // Two offsets and a note of at most 500 characters.
+  const finishJson = express.json({ limit: '16kb' });
   // Chunks are opaque bytes whatever Content-Type the browser puts on them.
   const raw = createChunkParser(deps.maxChunkBytes);
   const auth = requireProjectAuth(deps.auth);
   const { archives, media, sessionControl } = deps;
+
+  router.use(createRequestLog(deps.logger), createSecurityHeaders());
 
   router.post('/session/create', auth, form, deps.createSession);
 
@@ -102,10 +115,11 @@ export function createEmulatorRouter(deps: RouterDeps): express.Router {
   router.post(`${session}/connection/:connectionId/signal`, auth, json, sessionControl.signal);
   router.delete(`${session}/connection/:connectionId`, auth, sessionControl.forceDisconnect);
 
-  // Credentials are checked before a body parser runs, so a stranger cannot make the emulator buffer a chunk.
-  router.put('/media/:archiveId/:streamId/:seq', media.authenticate, raw, media.putChunk);
-  router.get('/media/:archiveId/:streamId', media.authenticate, media.status);
-  router.post('/media/:archiveId/:streamId/finish', media.authenticate, json, media.finish);
+  // Caller, archive and stream are all checked before a body parser runs: only the stream's own uploader can
+  // make the emulator read a body, and never more than one chunk of it.
+  router.put('/media/:archiveId/:streamId/:seq', media.authorize, raw, media.putChunk);
+  router.get('/media/:archiveId/:streamId', media.authorize, media.status);
+  router.post('/media/:archiveId/:streamId/finish', media.authorize, finishJson, media.finish);
   router.get('/downloads/:archiveId', media.download);
 
   router.use(answerNotFound);

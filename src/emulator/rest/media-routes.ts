@@ -7,8 +7,8 @@ import type { MediaFiles } from '../media/media-files';
 import type { UploadCaller, Uploads } from '../media/uploads';
 
 export interface MediaHandlers {
-  /** refuses callers without valid upload credentials before their body is read */
-  authenticate: RequestHandler;
+  /** refuses, before any body is read, callers that may not upload to the archive and stream of the path */
+  authorize: RequestHandler;
   putChunk: RequestHandler;
   status: RequestHandler;
   finish: RequestHandler;
@@ -31,8 +31,8 @@ export function createMediaHandlers(deps: {
     streamId: String(req.params.streamId),
   });
   return {
-    authenticate(req, _res, next) {
-      deps.uploads.authenticate(callerOf(req));
+    authorize(req, _res, next) {
+      deps.uploads.authorize({ caller: callerOf(req), ...params(req) });
       next();
     },
     async putChunk(req, res) {
@@ -68,8 +68,10 @@ export function createMediaHandlers(deps: {
       }
       const extension = archive.file.contentType === 'application/zip' ? 'zip' : 'webm';
       res.attachment(`${archive.id}.${extension}`);
+      // A recording is private: no shared cache may keep it, and no browser cache outlives the signed link.
       res.sendFile(deps.media.archiveFilePath(archive.file), {
-        headers: { 'Content-Type': archive.file.contentType },
+        cacheControl: false,
+        headers: { 'Content-Type': archive.file.contentType, 'Cache-Control': 'private, no-store' },
       });
     },
   };
