@@ -12,31 +12,33 @@
  *
  * @packageDocumentation
  */
-export { OpenTok, OPENTOK_API_URL, VONAGE_API_URL } from './opentok';
+export { OpenTok } from './opentok';
+export { OPENTOK_API_URL, VONAGE_API_URL } from './opentok-options';
 export type {
   ApplicationCredentials,
   CommonOptions,
   OpenTokOptions,
   ProjectCredentials,
-  SessionOptions,
-} from './opentok';
+} from './opentok-options';
+export type { SessionOptions } from './session-create';
 export { Session } from './session';
 export type { ArchiveMode, MediaMode, TokenOptions, TokenType } from './session';
-export { Archive, Archives, DEFAULT_LIST_COUNT } from './archives';
+export { Archive } from './archive';
+export { Archives, DEFAULT_LIST_COUNT } from './archives';
+export type { ArchiveList } from './archives';
 export type {
   ArchiveCreateOptions,
   ArchiveLayout,
-  ArchiveList,
   ArchiveListOptions,
   ArchiveStatus,
   ArchiveStream,
   ArchiveTranscriptionProperties,
-  ArchiveWire,
   LayoutType,
   OutputMode,
   Resolution,
   StreamMode,
-} from './archives';
+} from './archive-types';
+export type { ArchiveWire } from './archive-wire';
 export type { Role } from './tokens';
 export { ROLES } from './tokens';
 export {
