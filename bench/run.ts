@@ -1,4 +1,5 @@
 /** `npm run bench`: runs each benchmark section and prints one table of throughputs and ratios. */
+import { runStoreBench } from './emulator-store';
 import { runHttpBench, type HttpBenchResult } from './http';
 import type { BenchRow } from './measure';
 import { runTokenBench } from './tokens';
@@ -15,6 +16,10 @@ const sections: Array<{ title: string; run: () => Promise<SectionResult> }> = [
   {
     title: 'HTTP (app in local mode; autocannon, 10 connections, 3 interleaved rounds of 4 s)',
     run: async () => describeHttp(await runHttpBench()),
+  },
+  {
+    title: 'Emulator storage (HTTP, one call at a time; a long history against an empty store)',
+    run: () => runStoreBench(),
   },
 ];
 

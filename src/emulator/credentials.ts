@@ -40,6 +40,42 @@ function readGivenCredentials(apiKey: string | undefined, apiSecret: string | un
   return { apiKey, apiSecret, source: 'options' };
 }
 
+/** 40 hex characters: the shape of an OpenTok API secret (docs/platform.md §1.1). */
+const GENERATED_SECRET_PATTERN = /^[a-f0-9]{40}$/;
+
+/**
+ * The secret kept in the data folder, or null when there is none yet. A file that is there but unusable stops
+ * the start: replacing it would silently invalidate every token and link signed with the secret it held.
+ */
+async function readSecretFile(file: string): Promise<string | null> {
+  const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw new CredentialsError({
+      message: `${file} could not be read (${error.code ?? error.message})`,
+      cause: error,
+    });
+  });
+  if (text === null) return null;
+  // No cause and no value in these messages: a parser's message quotes the text, and a damaged secret is
+  // still a secret.
+  const refuse = (problem: string): CredentialsError =>
+    new CredentialsError({
+      message: `${file} ${problem}: it must hold {"apiSecret": "<40 lowercase hex characters>"}. The emulator did not start and left the file as it is: restore it, or set EMULATOR_API_KEY and EMULATOR_API_SECRET.`,
+    });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw refuse('is not valid JSON');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw refuse('is not a JSON object');
+  const { apiSecret } = json as { apiSecret?: unknown };
+  if (typeof apiSecret !== 'string') throw refuse('has no apiSecret string');
+  if (!GENERATED_SECRET_PATTERN.test(apiSecret))
+    throw refuse('has an apiSecret that is not 40 lowercase hex characters');
+  return apiSecret;
+}
+
 export async function loadCredentials(input: {
   dataDir: string;
   apiKey?: string;
@@ -48,14 +84,8 @@ export async function loadCredentials(input: {
   if (input.apiKey || input.apiSecret) return readGivenCredentials(input.apiKey, input.apiSecret);
   const apiKey = LOCAL_API_KEY;
   const file = path.join(input.dataDir, SECRET_FILE);
-  const existing = await fs.readFile(file, 'utf8').catch(() => null);
-  if (existing !== null) {
-    const parsed = JSON.parse(existing) as { apiSecret?: unknown };
-    if (typeof parsed.apiSecret === 'string' && /^[a-f0-9]{40}$/.test(parsed.apiSecret)) {
-      return { apiKey, apiSecret: parsed.apiSecret, source: 'data folder' };
-    }
-  }
-  // 40 hex characters: the shape of an OpenTok API secret (reference §1.1).
+  const existing = await readSecretFile(file);
+  if (existing !== null) return { apiKey, apiSecret: existing, source: 'data folder' };
   const apiSecret = randomBytes(20).toString('hex');
   await writeFileAtomic(file, `${JSON.stringify({ apiSecret }, null, 2)}\n`);
   return { apiKey, apiSecret, source: 'generated' };

@@ -73,3 +73,20 @@ export class StorageError extends Error {
     this.path = init.path;
   }
 }
+
+/**
+ * A file of the data folder that the emulator will not start with: the state or a record that is not valid
+ * JSON or not of the expected shape. The message names the file and the field; nothing was changed.
+ */
+export class StateFileError extends Error {
+  override readonly name = 'StateFileError';
+  /** the file, as a path under the data folder */
+  readonly path: string;
+  /** the first field found wrong, dotted (`archives.<id>.status`); null when the file as a whole is */
+  readonly field: string | null;
+  constructor(init: { message: string; path: string; field: string | null; cause?: unknown }) {
+    super(init.message, { cause: init.cause });
+    this.path = init.path;
+    this.field = init.field;
+  }
+}

@@ -13,12 +13,18 @@ export interface EmulatorLimits {
   finishDeadlineMs: number;
   /** how long a connection that dropped without goodbye can be resumed before others see it leave */
   reconnectGraceMs: number;
-  /** WebSocket ping interval; a socket silent for two intervals is dropped */
+  /** WebSocket ping interval; a socket that answers none of two pings in a row is dropped */
   pingIntervalMs: number;
+  /** bytes a realtime socket may hold unsent (the client is not reading) before it is closed */
+  maxSocketBufferBytes: number;
   /** how long the download link in an archive's `url` stays valid (platform: 10 minutes) */
   downloadUrlTtlMs: number;
   /** clock skew tolerated on the `exp` of REST JWTs and client tokens */
   clockSkewMs: number;
+  /** after an assembly failed for the disk's sake (full, an I/O error), the wait before the first retry */
+  assemblyRetryFirstMs: number;
+  /** the longest wait between retries; each failure doubles the wait up to this */
+  assemblyRetryMaxMs: number;
 }
 
 export const DEFAULT_LIMITS: EmulatorLimits = Object.freeze({
@@ -30,8 +36,11 @@ export const DEFAULT_LIMITS: EmulatorLimits = Object.freeze({
   finishDeadlineMs: 30_000,
   reconnectGraceMs: 10_000,
   pingIntervalMs: 15_000,
+  maxSocketBufferBytes: 1024 * 1024,
   downloadUrlTtlMs: 10 * 60 * 1000,
   clockSkewMs: 30_000,
+  assemblyRetryFirstMs: 1000,
+  assemblyRetryMaxMs: 60_000,
 });
 
 export function resolveLimits(overrides: Partial<EmulatorLimits> | undefined): EmulatorLimits {

@@ -78,16 +78,15 @@ function setUp(failures: { save?: boolean; removeChunks?: boolean }) {
     writeChunk: () => Promise.resolve(),
     assemble: (archive) =>
       Promise.resolve({
-        fileName: `${archive.id}.zip`,
-        contentType: 'application/zip',
-        size: 10,
-        sha256sum: 'x',
+        file: { fileName: `${archive.id}.zip`, contentType: 'application/zip', size: 10, sha256sum: 'x' },
+        failed: [],
       }),
     archiveFilePath: (file) => file.fileName,
     removeChunks: () =>
       failures.removeChunks ? Promise.reject(new Error('permission denied')) : Promise.resolve(),
     removeArchive: () => Promise.resolve(),
-    removeUnreferenced: () => Promise.resolve(),
+    moveUploadsToOrphans: () => Promise.resolve(''),
+    sortStoredItems: () => Promise.resolve({ removed: [], orphaned: [], orphansDir: null }),
   };
   const records = createArchiveRecords({ store, logger });
   const assembly = createArchiveAssembly({
@@ -95,6 +94,7 @@ function setUp(failures: { save?: boolean; removeChunks?: boolean }) {
     media,
     presence: createPresenceRegistry(),
     finishDeadlineMs: 30_000,
+    retryDelays: { firstMs: 1000, maxMs: 60_000 },
     clock: () => 10_000,
     logger,
   });

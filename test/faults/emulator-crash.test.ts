@@ -42,11 +42,24 @@ interface ArchiveBody {
   name: string | null;
 }
 
-interface StateFile {
-  archives: Record<
-    string,
-    { id: string; status: string; size: number; sha256sum: string; file: { fileName: string } | null }
-  >;
+interface StoredArchive {
+  id: string;
+  status: string;
+  size: number;
+  sha256sum: string;
+  file: { fileName: string } | null;
+}
+
+/** The archives the data folder holds: one record file each under records/archives/. */
+async function readStoredArchives(dataDir: string): Promise<Record<string, StoredArchive>> {
+  const dir = path.join(dataDir, 'records', 'archives');
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+  const archives: Record<string, StoredArchive> = {};
+  for (const name of names) {
+    const { record } = JSON.parse(await readFile(path.join(dir, name), 'utf8')) as { record: StoredArchive };
+    archives[record.id] = record;
+  }
+  return archives;
 }
 
 const children = new Set<ChildProcess>();
@@ -146,9 +159,9 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 /** The invariants a crash must not break, read from the data folder itself. */
-async function expectConsistent(dataDir: string): Promise<StateFile['archives']> {
-  const state = JSON.parse(await readFile(path.join(dataDir, 'emulator.json'), 'utf8')) as StateFile;
-  const archives = Object.values(state.archives);
+async function expectConsistent(dataDir: string): Promise<Record<string, StoredArchive>> {
+  const stored = await readStoredArchives(dataDir);
+  const archives = Object.values(stored);
   const archiveFiles = (await readdir(path.join(dataDir, 'archives')).catch(() => [] as string[])).sort();
   const expectedFiles: string[] = [];
   for (const archive of archives) {
@@ -168,8 +181,10 @@ async function expectConsistent(dataDir: string): Promise<StateFile['archives']>
   const all = await filesUnder(dataDir);
   expect(all.filter((f) => f.endsWith('.tmp'))).toEqual([]);
   const mediaIds = await readdir(path.join(dataDir, 'media')).catch(() => [] as string[]);
-  for (const id of mediaIds) expect([id, state.archives[id] !== undefined]).toEqual([id, true]);
-  return state.archives;
+  for (const id of mediaIds) expect([id, stored[id] !== undefined]).toEqual([id, true]);
+  // Nothing was set aside: every file belonged to an archive the state knows.
+  expect(await filesUnder(path.join(dataDir, 'orphans'))).toEqual([]);
+  return stored;
 }
 
 let dataDir: string;
@@ -324,23 +339,67 @@ it('survives SIGKILL while recording, while chunks are written, while assembling
   }
 });
 
-it('removes at start what a crash left without an owner: an archive file nobody lists, chunks of no archive', async () => {
+it('at start removes what a delete left behind, and moves what the state does not list to orphans/', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'emulator-orphans-'));
+  const aside = await mkdtemp(path.join(os.tmpdir(), 'emulator-aside-'));
   try {
-    await mkdir(path.join(dir, 'archives'), { recursive: true });
+    // An archive deleted just before a crash: its record says deleted, its file and chunks are still there.
+    const first = await startTestEmulator({ dataDir: dir });
+    let deletedId = '';
+    try {
+      const sessionId = await createSession(first);
+      const browser = await FakeBrowser.join(realtimeUrlOf(first.url), {
+        apiKey: first.apiKey,
+        sessionId,
+        token: await jwtClientToken(first, sessionId),
+      });
+      await browser.publish();
+      const started = await rest(first, 'POST', archivePath(first), { body: { sessionId } });
+      deletedId = (started.body as ArchiveBody).id;
+      await browser.waitFor((m) => m.type === 'recorderElected');
+      expect((await putChunk(first, browser, deletedId, 'composed', 0, randomBytes(100))).status).toBe(200);
+      expect((await finishUpload(first, browser, deletedId, 'composed')).status).toBe(200);
+      await rest(first, 'POST', archivePath(first, `/${deletedId}/stop`));
+      await browser.leave();
+      const archiveFiles = () => readdir(path.join(dir, 'archives')).catch(() => [] as string[]);
+      const deadline = Date.now() + 5000;
+      while (!(await archiveFiles()).includes(`${deletedId}.webm`) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      await writeFile(
+        path.join(aside, 'kept.webm'),
+        await readFile(path.join(dir, 'archives', `${deletedId}.webm`)),
+      );
+      expect((await rest(first, 'DELETE', archivePath(first, `/${deletedId}`))).status).toBe(204);
+    } finally {
+      await first.close();
+    }
+    const fileName = `${deletedId}.webm`;
+    await writeFile(path.join(dir, 'archives', fileName), await readFile(path.join(aside, 'kept.webm')));
+    await mkdir(path.join(dir, 'media', deletedId, 'composed'), { recursive: true });
+    await writeFile(path.join(dir, 'media', deletedId, 'composed', '00000000.chunk'), 'deleted media');
+    // Files of archives the state has never heard of.
+    await writeFile(path.join(dir, 'archives', 'unknown-archive.webm'), 'a recording');
     await mkdir(path.join(dir, 'media', 'no-such-archive', 'composed'), { recursive: true });
-    await writeFile(path.join(dir, 'archives', 'deleted-before-crash.webm'), 'orphan');
-    await writeFile(path.join(dir, 'media', 'no-such-archive', 'composed', '00000000.chunk'), 'orphan');
-    const emulator = await startTestEmulator({ dataDir: dir });
-    await emulator.close();
-    const left = await filesUnder(dir);
-    expect(
-      left.filter(
-        (f) => f.includes(`${path.sep}archives${path.sep}`) || f.includes(`${path.sep}media${path.sep}`),
-      ),
-    ).toEqual([]);
-    expect(left).toContain(path.join(dir, 'emulator.json'));
+    await writeFile(path.join(dir, 'media', 'no-such-archive', 'composed', '00000000.chunk'), 'media');
+
+    const second = await startTestEmulator({ dataDir: dir });
+    await second.close();
+    expect(await readdir(path.join(dir, 'archives'))).toEqual([]);
+    expect(await readdir(path.join(dir, 'media'))).toEqual([]);
+    const orphansDir = path.join(dir, 'orphans', (await readdir(path.join(dir, 'orphans')))[0] as string);
+    const moved = (await filesUnder(orphansDir)).map((f) => path.relative(orphansDir, f));
+    expect(moved.sort()).toEqual(
+      [
+        path.join('archives', 'unknown-archive.webm'),
+        path.join('media', 'no-such-archive', 'composed', '00000000.chunk'),
+      ].sort(),
+    );
+    expect(await readFile(path.join(orphansDir, 'archives', 'unknown-archive.webm'), 'utf8')).toBe(
+      'a recording',
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
+    await rm(aside, { recursive: true, force: true });
   }
 });

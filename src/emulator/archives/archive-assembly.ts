@@ -1,10 +1,13 @@
 /**
  * From uploads to an archive file: an archive that stopped is assembled once every upload finished, or at the
- * finish deadline with what arrived; after a restart, whatever was recording or stopped is assembled too.
+ * finish deadline with what arrived; after a restart, whatever was recording or stopped is assembled too. An
+ * archive fails only when none of its media can be read: when writing its file fails instead (a full disk, an
+ * I/O error), the media is kept, the archive stays stopped and is assembled again later, and at the next start.
  */
 import type { Logger } from 'pino';
-import type { MediaFiles } from '../media/media-files';
+import type { Assembly, MediaFiles, StoredItem, StoredItemFate } from '../media/media-files';
 import type { PresenceRegistry } from '../realtime/presence-registry';
+import { archiveIdOfFileName } from '../storage/record-ids';
 import type { ArchiveRecord } from '../storage/records';
 import { isRunning, markStopped, type ArchiveRecords } from './archive-records';
 import { createKeyedTimers } from './keyed-timers';
@@ -18,10 +21,19 @@ export interface ArchiveAssembly {
   scheduleAfterStop(archiveId: string): void;
   /** an upload finished: assembles a stopped archive when it was the last one */
   uploadFinished(archiveId: string): void;
-  /** after a restart: archives that were recording are stopped and assembled from what arrived */
+  /**
+   * after a restart: archives that were recording are stopped and assembled from what arrived; then files
+   * the state no longer needs are removed, and files it does not know are moved to orphans/
+   */
   recover(): Promise<void>;
-  /** cancels the deadlines and waits for assemblies under way */
+  /** cancels the deadlines and retries, and waits for assemblies under way */
   close(): Promise<void>;
+}
+
+/** How long a failed assembly waits before it is tried again: doubling from the first delay up to the last. */
+export interface AssemblyRetryDelays {
+  firstMs: number;
+  maxMs: number;
 }
 
 function allUploadsFinished(archive: ArchiveRecord): boolean {
@@ -34,15 +46,21 @@ export function createArchiveAssembly(deps: {
   media: MediaFiles;
   presence: Pick<PresenceRegistry, 'releaseDeparted'>;
   finishDeadlineMs: number;
+  retryDelays: AssemblyRetryDelays;
   clock: () => number;
   logger: Logger;
 }): ArchiveAssembly {
   const { records, media, clock, logger } = deps;
   const deadlines = createKeyedTimers(logger);
+  const retries = createKeyedTimers(logger);
   const assembling = new Map<string, Promise<void>>();
+  /** failed attempts of archives waiting to be assembled again */
+  const attempts = new Map<string, number>();
 
+  // Once its assembly began, an archive takes no more media, also while it waits to be tried again.
   const isAcceptingMedia = (archive: ArchiveRecord): boolean =>
-    isRunning(archive) || (archive.status === 'stopped' && !assembling.has(archive.id));
+    isRunning(archive) ||
+    (archive.status === 'stopped' && !assembling.has(archive.id) && !attempts.has(archive.id));
 
   /** true while an archive of the session that began by `at` may still take media */
   const awaitsUploads = (sessionId: string, at: number): boolean =>
@@ -52,24 +70,43 @@ export function createArchiveAssembly(deps: {
     deps.presence.releaseDeparted(sessionId, (leftAt) => awaitsUploads(sessionId, leftAt));
   };
 
-  const writeFile = async (archive: ArchiveRecord): Promise<(a: ArchiveRecord) => void> => {
-    const failed = (a: ArchiveRecord): void => {
-      a.status = 'failed';
-      a.reason = 'failure';
-    };
-    try {
-      const file = await media.assemble(archive);
-      if (!file) return failed;
-      return (a) => {
+  /** The media stays where it is; the archive stays stopped and is assembled again after a growing delay. */
+  const retryLater = (archiveId: string, error: unknown): void => {
+    const attempt = (attempts.get(archiveId) ?? 0) + 1;
+    attempts.set(archiveId, attempt);
+    const { firstMs, maxMs } = deps.retryDelays;
+    const retryInMs = Math.min(maxMs, firstMs * 2 ** Math.min(attempt - 1, 30));
+    logger.error(
+      { err: error, archiveId, attempt, retryInMs },
+      'archive assembly failed; the media is kept and the assembly will be tried again',
+    );
+    retries.start(archiveId, retryInMs, () => assemble(archiveId));
+  };
+
+  const record = (archiveId: string, assembly: Assembly): ArchiveRecord =>
+    records.update(archiveId, (a) => {
+      if (assembly.file) {
         a.status = 'available';
-        a.size = file.size;
-        a.sha256sum = file.sha256sum;
-        a.file = { fileName: file.fileName, contentType: file.contentType };
-      };
-    } catch (error) {
-      logger.error({ err: error, archiveId: archive.id }, 'archive assembly failed');
-      return failed;
-    }
+        a.size = assembly.file.size;
+        a.sha256sum = assembly.file.sha256sum;
+        a.file = { fileName: assembly.file.fileName, contentType: assembly.file.contentType };
+      } else {
+        a.status = 'failed';
+        a.reason = 'failure';
+      }
+      a.updatedAt = clock();
+    });
+
+  /**
+   * The chunks of uploads left out of the file are moved to orphans/, never removed, before the state says
+   * available: the chunks of the others are removed after it says so, and until then a restart assembles
+   * again from what is still there.
+   */
+  const keepFailedUploads = async (archiveId: string, assembly: Assembly): Promise<void> => {
+    if (!assembly.file || assembly.failed.length === 0) return;
+    const uploadKeys = assembly.failed.map((f) => f.uploadKey);
+    const movedTo = await media.moveUploadsToOrphans(archiveId, uploadKeys, clock());
+    logger.warn({ archiveId, uploadKeys, movedTo }, 'kept the media of uploads left out of the archive file');
   };
 
   const assemble = (archiveId: string): Promise<void> => {
@@ -78,19 +115,33 @@ export function createArchiveAssembly(deps: {
     const archive = records.find(archiveId);
     if (!archive) return Promise.resolve();
     deadlines.clear(archiveId);
+    retries.clear(archiveId);
     const task = (async () => {
-      const outcome = await writeFile(archive);
-      const assembled = records.update(archiveId, (a) => {
-        outcome(a);
-        a.updatedAt = clock();
-      });
+      let assembly: Assembly;
+      try {
+        assembly = await media.assemble(archive);
+      } catch (error) {
+        retryLater(archiveId, error);
+        return;
+      }
+      for (const { uploadKey, reason } of assembly.failed) {
+        logger.warn({ archiveId, uploadKey, reason }, 'an upload was left out of the archive file');
+      }
+      try {
+        await keepFailedUploads(archiveId, assembly);
+      } catch (error) {
+        retryLater(archiveId, error);
+        return;
+      }
+      attempts.delete(archiveId);
+      const assembled = record(archiveId, assembly);
       try {
         await records.save();
         // Only once the state on disk says available: until then a restart assembles again from the chunks.
         if (assembled.status === 'available') await media.removeChunks(archiveId);
       } catch (error) {
         // Not saved: the next start finds the archive stopped and assembles it again. Chunks left on disk
-        // are removed by the next start's clean-up.
+        // are sorted out by the next start.
         logger.error({ err: error, archiveId }, 'could not save or clean up an assembled archive');
       }
       logger.info({ archiveId, status: assembled.status, size: assembled.size }, 'archive assembled');
@@ -101,6 +152,25 @@ export function createArchiveAssembly(deps: {
     });
     assembling.set(archiveId, task);
     return task;
+  };
+
+  /**
+   * What the start does with a file it finds: kept when the state lists it, removed when the state says it
+   * is no longer needed (a delete or a clean-up a crash cut short), moved to orphans/ when the state does
+   * not know it. Nothing the state does not account for is ever removed.
+   */
+  const fateOf = (item: StoredItem): StoredItemFate => {
+    const archiveId = item.kind === 'archive file' ? archiveIdOfFileName(item.name) : item.archiveId;
+    const archive = archiveId === null ? undefined : records.find(archiveId);
+    if (!archive) return 'orphan';
+    if (archive.status === 'deleted') return 'remove';
+    if (item.kind === 'archive file') {
+      if (archive.status === 'available') return archive.file?.fileName === item.name ? 'keep' : 'orphan';
+      // A stopped archive is assembled again from its chunks, and its file replaced; a failed one lists none.
+      return archive.status === 'failed' ? 'orphan' : 'keep';
+    }
+    // An available archive's chunks are in its file already.
+    return archive.status === 'available' ? 'remove' : 'keep';
   };
 
   /** Assembly started from an event or timer: it must never become an unhandled rejection of the process. */
@@ -138,25 +208,26 @@ export function createArchiveAssembly(deps: {
           });
         }
       }
+      await records.save();
+      // Sorted before any assembly begins, so that no file is looked at while an assembly writes it.
+      const sorted = await media.sortStoredItems(fateOf, clock());
+      if (sorted.removed.length > 0) {
+        logger.info({ removed: sorted.removed }, 'removed files of deleted or assembled archives');
+      }
+      if (sorted.orphaned.length > 0) {
+        logger.warn(
+          { moved: sorted.orphaned, to: sorted.orphansDir },
+          'moved files the state does not list to the orphans folder; nothing was deleted',
+        );
+      }
       // Upload credentials live in memory only, so nothing more can arrive: assemble what is on disk.
       const stopped = records.list().filter((a) => a.status === 'stopped');
-      await records.save();
       await Promise.all(stopped.map((a) => assemble(a.id)));
-      // A crash between saving the state and touching the files can leave an archive file nobody lists
-      // (a delete) or chunks already copied into an archive file (an assembly): remove both.
-      const archives = records.list();
-      await media.removeUnreferenced({
-        fileNames: new Set(
-          archives.flatMap((a) => (a.status === 'available' && a.file ? [a.file.fileName] : [])),
-        ),
-        chunkArchiveIds: new Set(
-          archives.filter((a) => a.status !== 'available' && a.status !== 'deleted').map((a) => a.id),
-        ),
-      });
     },
 
     async close() {
       deadlines.close();
+      retries.close();
       await Promise.allSettled([...assembling.values()]);
     },
   };

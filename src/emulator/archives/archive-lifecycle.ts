@@ -65,6 +65,7 @@ export function createArchiveLifecycle(deps: {
     media,
     presence,
     finishDeadlineMs: limits.finishDeadlineMs,
+    retryDelays: { firstMs: limits.assemblyRetryFirstMs, maxMs: limits.assemblyRetryMaxMs },
     clock,
     logger,
   });

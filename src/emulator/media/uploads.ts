@@ -21,8 +21,11 @@ export interface UploadState {
 }
 
 export interface Uploads {
-  /** checks the caller's realtime credentials; throws 403 when they do not match a connection */
-  authenticate(caller: UploadCaller): void;
+  /**
+   * checks everything but the body: the caller's realtime credentials (403), the archive in its session (404) and
+   * its right to the stream (400, 403); an upload request's body is read only after this
+   */
+  authorize(input: { caller: UploadCaller; archiveId: string; streamId: string }): void;
   putChunk(input: {
     caller: UploadCaller;
     archiveId: string;
@@ -128,8 +131,8 @@ export function createUploads(deps: {
   };
 
   return {
-    authenticate(caller) {
-      authenticate(caller);
+    authorize({ caller, archiveId, streamId }) {
+      authorize(caller, archiveId, streamId);
     },
 
     putChunk({ caller, archiveId, streamId, seq, body }) {

@@ -7,7 +7,8 @@
  * EBML variable-length integers, then the body. Chrome and Firefox write the Segment and each Cluster with an
  * "unknown" size and no SeekHead or Cues, so the file is read as a flat run of elements: the masters that hold
  * blocks (Segment, Cluster, BlockGroup) are entered, every other element is skipped by its size, and no frame
- * is decoded.
+ * is decoded. Nothing here recurses: an upload is a stranger's bytes, so every walk keeps its own stack and
+ * stops at a depth and an element count no real recording comes near, leaving such a file as it came.
  */
 
 const ID = {
@@ -287,26 +288,58 @@ function writeUint(bytes: Uint8Array, offset: number, length: number, value: num
   return true;
 }
 
-/** SeekHead positions count from the Segment's body; those past Info move by `delta`. Patched in `bytes`. */
+/**
+ * Matroska nests SeekHead > Seek > SeekPosition: a Seek inside a Seek is not a SeekHead to patch. A head
+ * (at most MAX_WEBM_HEAD_BYTES, see media) holds a few dozen elements; a file that needs more is not read.
+ */
+const MAX_SEEK_DEPTH = 2;
+const MAX_HEAD_ELEMENTS = 4096;
+
+/** How many more elements a head may have read; shared by every walk over one head. */
+interface ElementBudget {
+  left: number;
+}
+
+/**
+ * SeekHead positions count from the Segment's body; those past Info move by `delta`. Patched in `bytes`.
+ * Walked with a stack of the open masters' ends, never by recursion, so a crafted file cannot exhaust the
+ * call stack; false when the SeekHead is malformed, nested too deep or too large.
+ */
 function shiftSeekPositions(
   bytes: Uint8Array,
   start: number,
   end: number,
   from: number,
   delta: number,
+  budget: ElementBudget,
 ): boolean {
+  const ends = [end];
   let offset = start;
-  while (offset < end) {
+  while (ends.length > 0) {
+    const masterEnd = ends[ends.length - 1] as number;
+    if (offset === masterEnd) {
+      ends.pop();
+      continue;
+    }
+    budget.left -= 1;
+    if (budget.left < 0) return false;
     const header = readHeader(bytes, offset);
     if (header === INCOMPLETE || header === INVALID || header.size === null) return false;
     const body = offset + header.headerBytes;
+    const elementEnd = body + header.size;
+    if (elementEnd > masterEnd) return false;
     if (header.id === ID.seek) {
-      if (!shiftSeekPositions(bytes, body, body + header.size, from, delta)) return false;
-    } else if (header.id === ID.seekPosition) {
+      if (ends.length >= MAX_SEEK_DEPTH) return false;
+      ends.push(elementEnd);
+      offset = body;
+      continue;
+    }
+    if (header.id === ID.seekPosition) {
+      if (header.size > 8) return false;
       const position = readUint(bytes, body, header.size);
       if (position > from && !writeUint(bytes, body, header.size, position + delta)) return false;
     }
-    offset = body + header.size;
+    offset = elementEnd;
   }
   return true;
 }
@@ -331,8 +364,11 @@ export function addDurationToHead(head: Uint8Array, duration: number): HeadRewri
   const segmentBody = segmentOffset + segment.headerBytes;
 
   const seekHeads: Array<{ start: number; end: number }> = [];
+  const budget: ElementBudget = { left: MAX_HEAD_ELEMENTS };
   let offset = segmentBody;
   for (;;) {
+    budget.left -= 1;
+    if (budget.left < 0) return { kind: 'unchanged', reason: 'too many elements before Info' };
     const child = readHeader(head, offset);
     if (child === INCOMPLETE) return { kind: 'need-more' };
     if (child === INVALID) return { kind: 'unchanged', reason: 'malformed head' };
@@ -350,6 +386,8 @@ export function addDurationToHead(head: Uint8Array, duration: number): HeadRewri
     }
     if (end > head.length) return { kind: 'need-more' };
     for (let inner = body; inner < end;) {
+      budget.left -= 1;
+      if (budget.left < 0) return { kind: 'unchanged', reason: 'too many elements in Info' };
       const element = readHeader(head, inner);
       if (element === INCOMPLETE || element === INVALID || element.size === null) {
         return { kind: 'unchanged', reason: 'malformed Info' };
@@ -363,7 +401,7 @@ export function addDurationToHead(head: Uint8Array, duration: number): HeadRewri
 
     const before = head.slice(0, child.sizeOffset);
     for (const seekHead of seekHeads) {
-      if (!shiftSeekPositions(before, seekHead.start, seekHead.end, offset - segmentBody, delta)) {
+      if (!shiftSeekPositions(before, seekHead.start, seekHead.end, offset - segmentBody, delta, budget)) {
         return { kind: 'unchanged', reason: 'SeekHead cannot be adjusted' };
       }
     }

@@ -4,7 +4,19 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StorageError } from '../errors';
 
-export async function writeFileAtomic(filePath: string, data: string | Uint8Array): Promise<void> {
+export interface AtomicWriteOptions {
+  /**
+   * fsync the folder after the rename (default true). A caller writing many files into one folder passes
+   * false and syncs the folder once, after the last rename.
+   */
+  syncDirectory?: boolean;
+}
+
+export async function writeFileAtomic(
+  filePath: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const dir = path.dirname(filePath);
   const tempPath = path.join(dir, `.${path.basename(filePath)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
@@ -17,7 +29,7 @@ export async function writeFileAtomic(filePath: string, data: string | Uint8Arra
       await handle.close();
     }
     await fs.rename(tempPath, filePath);
-    await syncDirectory(dir);
+    if (options.syncDirectory ?? true) await syncDirectory(dir);
   } catch (cause) {
     await fs.rm(tempPath, { force: true }).catch(() => undefined);
     throw new StorageError({ message: `Could not write ${filePath}`, path: filePath, cause });
@@ -37,12 +49,15 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Removes temp files a crash may have left behind in `dir`. */
+/** Whether a name is one of the temp files (or folders) written here: `.<name>.<random>.tmp`. */
+export function isTempName(name: string): boolean {
+  return name.startsWith('.') && name.endsWith('.tmp');
+}
+
+/** Removes the temp files (and temp folders) a crash may have left behind in `dir`. */
 export async function removeStaleTempFiles(dir: string): Promise<void> {
   const names = await fs.readdir(dir).catch(() => [] as string[]);
   await Promise.all(
-    names
-      .filter((n) => n.startsWith('.') && n.endsWith('.tmp'))
-      .map((n) => fs.rm(path.join(dir, n), { force: true })),
+    names.filter(isTempName).map((n) => fs.rm(path.join(dir, n), { recursive: true, force: true })),
   );
 }
