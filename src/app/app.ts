@@ -10,11 +10,14 @@ import { createCsrf } from './csrf';
 import { createErrorHandler, notFound } from './errors';
 import { createHelloWorldPage } from './hello-world/handlers';
 import { createHostAuth } from './host-auth';
+import { createHostCheck, createHostPolicy, createOriginCheck } from './host-policy';
 import { createHealthCheck, landingPage } from './landing';
 import { BOOTSTRAP_DIST, OPENTOK_CLIENT_DIST, PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { createRequestLogging } from './request-logging';
 import { createRoutes } from './routes';
 import { createSessionStore } from './session-store';
+import { createMemoryStore } from './state/memory-store';
+import type { StateStore } from './state/state-store';
 import { computeAssetVersion } from './asset-version';
 
 /** The part of the local emulator the app mounts; it must come before the app's own middleware. */
@@ -31,11 +34,22 @@ export interface AppDeps {
   /** The SDK client, already pointed at the platform (or at the emulator in local mode). */
   opentok: OpenTok;
   emulator?: EmulatorMount;
+  /** Where the state all instances share lives; a fresh in-memory store when absent (one instance). */
+  store?: StateStore;
+  /** The key that signs CSRF tokens (state/csrf-key.ts); a random one of this process when absent. */
+  csrfKey?: Uint8Array;
 }
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
-export function createApp({ config, logger, opentok, emulator }: AppDeps): Express {
+export function createApp({
+  config,
+  logger,
+  opentok,
+  emulator,
+  store = createMemoryStore(),
+  csrfKey,
+}: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('views', VIEWS_DIR);
@@ -44,6 +58,14 @@ export function createApp({ config, logger, opentok, emulator }: AppDeps): Expre
   // remembers where each view is and ejs keeps each compiled view and partial; `npm run dev` restarts when a
   // view changes.
   app.set('view cache', true);
+  // Off unless TRUST_PROXY names the proxy: otherwise any client could claim https or another address.
+  app.set('trust proxy', config.trustProxy);
+
+  // First of all, the emulator included: a request for a host the app does not serve, or a state change sent
+  // by a page on another site, reaches no route.
+  const hosts = createHostPolicy(config);
+  app.use(createHostCheck(hosts, logger));
+  app.use(createOriginCheck(hosts));
 
   if (emulator) {
     app.use(emulator.basePath, emulator.router);
@@ -94,20 +116,25 @@ export function createApp({ config, logger, opentok, emulator }: AppDeps): Expre
   app.use(express.json({ limit: '16kb' }));
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
-  const archiveSessions = createSessionStore(
-    async () => (await opentok.createSession({ mediaMode: 'routed' })).sessionId,
-  );
-  const helloWorldSessions = createSessionStore(
-    async () => (await opentok.createSession({ mediaMode: 'routed' })).sessionId,
-  );
+  const createRoutedSession = async () => (await opentok.createSession({ mediaMode: 'routed' })).sessionId;
+  const archiveSessions = createSessionStore({
+    store,
+    key: `archiving:${opentok.apiKey}`,
+    create: createRoutedSession,
+  });
+  const helloWorldSessions = createSessionStore({
+    store,
+    key: `hello-world:${opentok.apiKey}`,
+    create: createRoutedSession,
+  });
 
   app.use(
     createRoutes({
       landing: landingPage,
-      health: createHealthCheck(config.mode, emulator?.url),
+      health: createHealthCheck({ mode: config.mode, emulatorUrl: emulator?.url, store }),
       helloWorld: createHelloWorldPage({ opentok, mode: config.mode, sessions: helloWorldSessions }),
-      archiving: createArchivingHandlers({ opentok, mode: config.mode, sessions: archiveSessions }),
-      csrf: createCsrf(),
+      archiving: createArchivingHandlers({ opentok, mode: config.mode, sessions: archiveSessions, store }),
+      csrf: createCsrf(csrfKey),
       hostAuth: createHostAuth(config.hostPassword),
     }),
   );

@@ -1,5 +1,6 @@
 /** The configuration: the only reader of the environment, for the app and the standalone emulator alike. */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -28,7 +29,18 @@ export interface AppConfig {
   readonly emulator: Readonly<EmulatorSettings>;
   /** ICE_SERVERS, local mode only: the STUN/TURN servers the emulator hands every browser; [] on one machine */
   readonly iceServers: readonly IceServerSetting[];
+  /** REDIS_URL: the state store shared by several instances; unset keeps the state in this process. */
+  readonly redisUrl?: string;
+  /** SESSION_SECRET: the CSRF key's source, the same on every instance and across restarts. */
+  readonly sessionSecret?: string;
+  /** ALLOWED_HOSTS: host names a proxy serves the app under, answered besides loopback and HOST */
+  readonly allowedHosts: readonly string[];
+  /** TRUST_PROXY, Express's `trust proxy`: false unless set */
+  readonly trustProxy: TrustProxySetting;
 }
+
+/** What Express's `trust proxy` takes: on or off, a number of hops, or the proxies' addresses and subnets. */
+export type TrustProxySetting = boolean | number | string;
 
 /** EMULATOR_API_KEY and EMULATOR_API_SECRET (both or neither) and DATA_DIR. */
 export interface EmulatorSettings {
@@ -42,6 +54,9 @@ export interface EmulatorConfig extends Readonly<EmulatorSettings> {
   /** EMULATOR_PORT, default 3001. */
   readonly port: number;
   readonly logLevel: LogLevel;
+  /** EMULATOR_APPLICATION_ID and EMULATOR_PRIVATE_KEY_PATH (both or neither): the Vonage application served. */
+  readonly applicationId?: string;
+  readonly privateKeyPath?: string;
 }
 
 /** A configuration that cannot start the app; the message is one line that says what to set. */
@@ -106,6 +121,49 @@ const iceServerSchema = z
 /** One entry of RTCConfiguration.iceServers. */
 export type IceServerSetting = z.infer<typeof iceServerSchema>;
 
+const ALLOWED_HOSTS_HINT =
+  'ALLOWED_HOSTS must be host names separated by commas, without scheme or port (e.g. video.example.com)';
+const HOST_NAME =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
+const allowedHosts = optionalText.transform((value, ctx): readonly string[] => {
+  const names = (value ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const bad = names.find((name) => !HOST_NAME.test(name));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `${ALLOWED_HOSTS_HINT} (got "${bad}")` });
+    return z.NEVER;
+  }
+  return Object.freeze(names.map((name) => name.toLowerCase()));
+});
+
+const TRUST_PROXY_HINT =
+  "TRUST_PROXY must be true, false, a number of proxies, or the proxies' addresses or subnets separated by commas (e.g. loopback or 10.0.0.0/8)";
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isProxyAddress = (entry: string): boolean => {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  const maxPrefix = version === 4 ? 32 : 128;
+  return (
+    rest.length === 0 &&
+    version !== 0 &&
+    (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix))
+  );
+};
+const trustProxy = optionalText.transform((value, ctx): TrustProxySetting => {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (!entries.every(isProxyAddress)) {
+    ctx.addIssue({ code: 'custom', message: `${TRUST_PROXY_HINT} (got "${value}")` });
+    return z.NEVER;
+  }
+  return entries.join(',');
+});
+
 /** ICE_SERVERS as JSON; the message names the expected shape and where the first problem is. */
 const iceServers = optionalText.transform((value, ctx): readonly IceServerSetting[] => {
   if (value === undefined) return [];
@@ -135,6 +193,7 @@ const iceServers = optionalText.transform((value, ctx): readonly IceServerSettin
 const REAL_PROJECT_HINT =
   'set API_KEY + API_SECRET (an OpenTok project) or VONAGE_APPLICATION_ID + VONAGE_PRIVATE_KEY_PATH (a Vonage application)';
 const EMULATOR_PAIR_HINT = 'set both, or neither for the local key 100000001 and a generated secret';
+const EMULATOR_APPLICATION_HINT = 'set both, or neither for an application generated in DATA_DIR';
 
 interface EmulatorPair {
   EMULATOR_API_KEY?: string;
@@ -182,10 +241,28 @@ const appVarsSchema = z.object({
   PORT: port('PORT', 3000),
   LOG_LEVEL: logLevel,
   HOST_PASSWORD: optionalText,
+  ALLOWED_HOSTS: allowedHosts,
+  TRUST_PROXY: trustProxy,
   ICE_SERVERS: iceServers,
   EMULATOR_API_KEY: emulatorApiKey,
   EMULATOR_API_SECRET: optionalText,
   DATA_DIR: dataDir,
+  REDIS_URL: optionalText.pipe(
+    z
+      .url({
+        protocol: /^rediss?$/,
+        error: 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379',
+      })
+      .optional(),
+  ),
+  SESSION_SECRET: optionalText.pipe(
+    z
+      .string()
+      .min(32, {
+        error: 'SESSION_SECRET must be at least 32 characters: generate one with `openssl rand -base64 48`',
+      })
+      .optional(),
+  ),
 });
 type AppVars = z.output<typeof appVarsSchema>;
 
@@ -219,6 +296,10 @@ const appConfigSchema = appVarsSchema
   })
   .refine(hasEmulatorSecretIfKey, { error: EMULATOR_SECRET_MISSING })
   .refine(hasEmulatorKeyIfSecret, { error: EMULATOR_KEY_MISSING })
+  // The emulator keeps its sessions and archives inside the process, so other instances could not see them.
+  .refine((vars) => !vars.REDIS_URL || isOpenTok(vars) || isVonage(vars), {
+    error: `REDIS_URL is set in local mode, which runs as one instance (the emulator lives in the process): unset REDIS_URL, or ${REAL_PROJECT_HINT}`,
+  })
   .transform((vars, ctx): AppConfig => {
     const credentials = readCredentials(vars, ctx);
     return Object.freeze({
@@ -229,7 +310,11 @@ const appConfigSchema = appVarsSchema
       port: vars.PORT,
       logLevel: vars.LOG_LEVEL,
       hostPassword: vars.HOST_PASSWORD,
+      allowedHosts: vars.ALLOWED_HOSTS,
+      trustProxy: vars.TRUST_PROXY,
       iceServers: vars.ICE_SERVERS,
+      redisUrl: vars.REDIS_URL,
+      sessionSecret: vars.SESSION_SECRET,
       emulator: Object.freeze(readEmulatorSettings(vars)),
     });
   });
@@ -275,13 +360,28 @@ const emulatorConfigSchema = z
     LOG_LEVEL: logLevel,
     EMULATOR_API_KEY: emulatorApiKey,
     EMULATOR_API_SECRET: optionalText,
+    EMULATOR_APPLICATION_ID: optionalText,
+    EMULATOR_PRIVATE_KEY_PATH: optionalText,
     DATA_DIR: dataDir,
   })
   .refine(hasEmulatorSecretIfKey, { error: EMULATOR_SECRET_MISSING })
   .refine(hasEmulatorKeyIfSecret, { error: EMULATOR_KEY_MISSING })
-  .transform((vars): EmulatorConfig =>
-    Object.freeze({ ...readEmulatorSettings(vars), port: vars.EMULATOR_PORT, logLevel: vars.LOG_LEVEL }),
-  );
+  .refine((vars) => !vars.EMULATOR_APPLICATION_ID || !!vars.EMULATOR_PRIVATE_KEY_PATH, {
+    error: `EMULATOR_APPLICATION_ID is set but EMULATOR_PRIVATE_KEY_PATH is not: ${EMULATOR_APPLICATION_HINT}`,
+  })
+  .refine((vars) => !vars.EMULATOR_PRIVATE_KEY_PATH || !!vars.EMULATOR_APPLICATION_ID, {
+    error: `EMULATOR_PRIVATE_KEY_PATH is set but EMULATOR_APPLICATION_ID is not: ${EMULATOR_APPLICATION_HINT}`,
+  })
+  .transform((vars): EmulatorConfig => {
+    const { EMULATOR_APPLICATION_ID: applicationId, EMULATOR_PRIVATE_KEY_PATH: privateKeyPath } = vars;
+    const application = applicationId && privateKeyPath ? { applicationId, privateKeyPath } : {};
+    return Object.freeze({
+      ...readEmulatorSettings(vars),
+      ...application,
+      port: vars.EMULATOR_PORT,
+      logLevel: vars.LOG_LEVEL,
+    });
+  });
 
 /** The first problem found, as the one line the user reads. */
 function parseEnv<T>(schema: z.ZodType<T>, env: Readonly<Record<string, string | undefined>>): T {

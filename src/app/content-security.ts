@@ -25,8 +25,9 @@ const PLATFORM_CONNECT_HOSTS = [
 export function createContentSecurity(mode: AppMode): ReturnType<typeof helmet> {
   const platform = mode !== 'local';
   // CSP level 2 browsers do not treat ws: as 'self', so in local mode (every request goes to this server,
-  // the emulator is mounted at /emulator) the page's own origin is spelled out; a Host header that could
-  // carry another directive in gets none.
+  // the emulator is mounted at /emulator) the page's own origin is spelled out. The host check in front of
+  // every route (host-policy.ts) has already refused any Host the app does not serve, so only one of its own
+  // names is echoed; a Host header that could carry another directive in gets none.
   const ownWebSocket = (req: IncomingMessage): string => {
     const host = req.headers.host ?? '';
     return /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `ws://${host} wss://${host}` : "'self'";

@@ -1,5 +1,5 @@
 /** Cross-site request forgery protection: a signed double-submit token tied to a per-browser cookie. */
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { parseCookie } from 'cookie';
 import type { Request, RequestHandler } from 'express';
 import { HttpError } from './errors';
@@ -18,24 +18,40 @@ export interface Csrf {
 
 /**
  * The token is HMAC(secret, cookie id): a forging site can make the browser send the cookie but can
- * neither read it nor compute the token without the per-process secret.
+ * neither read it nor compute the token without the secret. The cookie is "id.signature", and
+ * only an id this server signed earns a token: a cookie planted with an id of the attacker's choosing is
+ * replaced, not honoured.
  */
-export function createCsrf(): Csrf {
-  const secret = randomBytes(32);
-  const sign = (id: string): string => createHmac('sha256', secret).update(id).digest('base64url');
+export function createCsrf(key?: Uint8Array): Csrf {
+  // Without a key (SESSION_SECRET or the shared store's), the secret is this process's own.
+  const secret = key ?? randomBytes(32);
+  const mac = (purpose: 'cookie' | 'token', id: string): string =>
+    createHmac('sha256', secret).update(`${purpose}:${id}`).digest('base64url');
+  const sign = (id: string): string => mac('token', id);
+  const readSignedId = (req: Request): string | undefined => {
+    const [id, signature, ...rest] = (readCookieId(req) ?? '').split('.');
+    if (!id || !signature || rest.length > 0 || !/^[A-Za-z0-9_-]{32}$/.test(id)) return undefined;
+    return isSameSecret(signature, mac('cookie', id)) ? id : undefined;
+  };
 
   const issue: RequestHandler = (req, res, next) => {
-    let id = readCookieId(req);
-    if (!id || !/^[A-Za-z0-9_-]{32,64}$/.test(id)) {
-      id = randomUUID();
-      res.cookie(CSRF_COOKIE, id, { httpOnly: true, sameSite: 'strict', path: '/', secure: req.secure });
+    let id = readSignedId(req);
+    if (!id) {
+      id = randomBytes(24).toString('base64url');
+      // req.secure is true behind a TLS-terminating proxy once TRUST_PROXY names it.
+      res.cookie(CSRF_COOKIE, `${id}.${mac('cookie', id)}`, {
+        httpOnly: true,
+        sameSite: 'strict',
+        path: '/',
+        secure: req.secure,
+      });
     }
     res.locals.csrfToken = sign(id);
     next();
   };
 
   const verify: RequestHandler = (req, _res, next) => {
-    const id = readCookieId(req);
+    const id = readSignedId(req);
     const sent = readSubmittedToken(req);
     if (!id || !sent || !isSameSecret(sent, sign(id))) {
       next(

@@ -9,6 +9,7 @@ import {
   RequestError,
   TimeoutError,
 } from '../sdk';
+import { StoreUnavailableError } from './state/state-store';
 
 /** A failure the app itself detects (bad input, unknown page, archive not downloadable), with its status. */
 export class HttpError extends Error {
@@ -35,6 +36,8 @@ export function describeFailure(err: unknown): HttpFailure {
   if (err instanceof HttpError)
     return { status: err.status, message: err.message, title: titleFor(err.status) };
   if (err instanceof ArgumentError) return { status: 400, message: err.message, title: 'Invalid request' };
+  if (err instanceof StoreUnavailableError)
+    return { status: 503, message: err.message, title: 'Temporarily unavailable' };
   // Routes word the refusals they expect (archiving/platform-refusals.ts); the SDK's own message is for
   // developers and goes to the log only.
   if (err instanceof ArchiveError) {

@@ -26,16 +26,22 @@ export function createRoutes({
   router.get('/healthz', health);
 
   router.get('/', csrf.issue, landing);
-  router.get('/hello-world', csrf.issue, helloWorld);
+  router.get('/hello-world', noStore, csrf.issue, helloWorld);
 
-  router.get('/host', hostAuth, csrf.issue, a.hostPage);
-  router.get('/participant', csrf.issue, a.participantPage);
+  router.get('/host', hostAuth, noStore, csrf.issue, a.hostPage);
+  router.get('/participant', noStore, csrf.issue, a.participantPage);
   router.get('/history', csrf.issue, a.historyPage);
   router.get('/history.json', a.historyJson);
-  router.get('/download/:archiveId', a.download);
+  router.get('/download/:archiveId', noStore, a.download);
 
   router.route('/start').post(hostAuth, csrf.verify, a.start).all(methodNotAllowed);
   router.route('/stop/:archiveId').post(hostAuth, csrf.verify, a.stop).all(methodNotAllowed);
   router.route('/delete/:archiveId').post(hostAuth, csrf.verify, a.remove).all(methodNotAllowed);
   return router;
 }
+
+/** Pages that embed a client token, and the redirect to a signed download link: no cache may keep them. */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};

@@ -7,6 +7,9 @@ import { createEmulator, type Emulator } from '../emulator';
 import { OpenTok } from '../sdk';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type AppConfig } from './config';
+import { createHostPolicy } from './host-policy';
+import { loadCsrfKey } from './state/csrf-key';
+import { openStateStore } from './state/open-state-store';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:3000 */
@@ -21,6 +24,15 @@ const EMULATOR_BASE_PATH = '/emulator';
  * server, whose URL is known only once the port is bound (PORT=0 in tests).
  */
 export async function startServer(config: AppConfig, logger: Logger): Promise<RunningServer> {
+  // Before anything listens: an instance that cannot reach the shared store must not serve pages of its own.
+  const store = await openStateStore(config, logger);
+  let csrfKey: Buffer;
+  try {
+    csrfKey = await loadCsrfKey(config.sessionSecret, store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const emulator =
     config.mode === 'local'
       ? await createEmulator({
@@ -28,6 +40,8 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
           apiKey: config.emulator.apiKey,
           apiSecret: config.emulator.apiSecret,
           iceServers: config.iceServers,
+          // The realtime WebSocket opens only from pages of the hosts the app itself answers (host-policy.ts).
+          isAllowedOrigin: createHostPolicy(config).isAllowedOrigin,
           logger,
           basePath: EMULATOR_BASE_PATH,
         })
@@ -38,6 +52,7 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
     await listen(server, config.port, config.host);
   } catch (error) {
     await emulator?.close();
+    await store.close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
@@ -53,6 +68,8 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
       router: emulator.router,
       url: `${url}${emulator.basePath}`,
     },
+    store,
+    csrfKey,
   });
   server.on('request', app);
   emulator?.attach(server);
@@ -65,6 +82,7 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await store.close();
     },
   };
 }

@@ -41,7 +41,7 @@ describe('pages', () => {
 
   it('healthz reports the mode', async () => {
     const res = await request(harness.app).get('/healthz').expect(200);
-    expect(res.body).toEqual({ status: 'ok', mode: 'opentok' });
+    expect(res.body).toEqual({ status: 'ok', mode: 'opentok', store: 'memory' });
   });
 
   it('hello-world: a publisher token for its own session, shared by every visitor', async () => {
@@ -217,7 +217,11 @@ describe('vonage mode', () => {
     const config = loadConfig({ VONAGE_APPLICATION_ID: applicationId, VONAGE_PRIVATE_KEY: privateKey });
     const opentok = new OpenTok({ applicationId, privateKey, apiUrl: 'http://127.0.0.1:9' });
     const app = createApp({ config, logger: pino({ level: 'silent' }), opentok });
-    expect((await request(app).get('/healthz').expect(200)).body).toEqual({ status: 'ok', mode: 'vonage' });
+    expect((await request(app).get('/healthz').expect(200)).body).toEqual({
+      status: 'ok',
+      mode: 'vonage',
+      store: 'memory',
+    });
     const landing = await request(app).get('/').expect(200);
     expect(landing.text).toContain('Vonage application');
     expect(landing.text).not.toContain('PRIVATE KEY');

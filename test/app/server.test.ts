@@ -37,7 +37,12 @@ describe('startServer in local mode', () => {
   it('listens on 127.0.0.1 and reports the emulator in healthz', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await request(server.url).get('/healthz').expect(200);
-    expect(res.body).toEqual({ status: 'ok', mode: 'local', emulatorUrl: `${server.url}/emulator` });
+    expect(res.body).toEqual({
+      status: 'ok',
+      mode: 'local',
+      emulatorUrl: `${server.url}/emulator`,
+      store: 'memory',
+    });
   });
 
   it('serves pages with the local client, the banner and tokens signed by the emulator', async () => {
@@ -64,14 +69,14 @@ describe('startServer in local mode', () => {
       return /connect-src ([^;]*)/.exec(String(res.headers['content-security-policy']))?.[1];
     };
     expect(await connectSrc('localhost:3000')).toBe("'self' ws://localhost:3000 wss://localhost:3000");
-    expect(await connectSrc('192.168.1.20:3000')).toBe(
-      "'self' ws://192.168.1.20:3000 wss://192.168.1.20:3000",
-    );
+    expect(await connectSrc('127.0.0.2:3000')).toBe("'self' ws://127.0.0.2:3000 wss://127.0.0.2:3000");
     expect(await connectSrc('localhost:3000')).toBe("'self' ws://localhost:3000 wss://localhost:3000");
-    // A Host header that could smuggle a directive in gets no WebSocket source of its own.
-    const smuggled = await connectSrc('evil.example;script-src');
-    expect(smuggled).not.toContain('evil');
-    expect(smuggled).not.toContain('ws:');
+    // Any other name, or a Host header that could smuggle a directive in, gets no page and no policy at all.
+    for (const host of ['192.168.1.20:3000', 'evil.example;script-src']) {
+      const res = await request(server.url).get('/').set('Host', host).expect(421);
+      expect(res.headers['content-security-policy']).toBeUndefined();
+      expect(res.text).not.toContain('evil');
+    }
   });
 
   it('answers the realtime WebSocket and the REST API on the app’s own port', async () => {

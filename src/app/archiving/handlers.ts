@@ -5,6 +5,8 @@ import type { AppMode } from '../config';
 import { HttpError } from '../errors';
 import { serializePageData } from '../page-data';
 import type { SessionStore } from '../session-store';
+import { createMemoryStore } from '../state/memory-store';
+import type { StateStore } from '../state/state-store';
 import { ARCHIVES_PER_PAGE, buildHistoryPage, listingOffset, parsePageNumber } from './history-view';
 import { rethrowRefusal } from './platform-refusals';
 import { createRecentAnswers } from './recent-answers';
@@ -17,6 +19,8 @@ export interface ArchivingDeps {
   sessions: SessionStore;
   /** How long an archive listing is reused by later pages; default 1000 ms, 0 asks the platform every time. */
   listingTtlMs?: number;
+  /** Carries "the archives changed" to every instance; a store of this process alone when absent. */
+  store?: StateStore;
 }
 
 export interface ArchivingHandlers {
@@ -44,6 +48,7 @@ export interface ArchiveSummary {
 
 const ARCHIVE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const RECORDING: ReadonlySet<string> = new Set(['started', 'paused']);
+const ARCHIVES_CHANGED = 'archives-changed';
 
 type HistoryPage = Awaited<ReturnType<typeof loadHistory>>;
 type Recording = Awaited<ReturnType<typeof findRecording>>;
@@ -53,13 +58,17 @@ export function createArchivingHandlers({
   mode,
   sessions,
   listingTtlMs = 1000,
+  store = createMemoryStore(),
 }: ArchivingDeps): ArchivingHandlers {
+  // The listings stay in each process (see recent-answers.ts); only the news that they are out of date is
+  // shared, so that a page served by another instance right after a start, stop or delete shows it.
   const recordings = createRecentAnswers<Recording>({ ttlMs: listingTtlMs });
   const histories = createRecentAnswers<HistoryPage>({ ttlMs: listingTtlMs });
-  const archivesChanged = (): void => {
+  store.onAnnouncement(ARCHIVES_CHANGED, () => {
     recordings.clear();
     histories.clear();
-  };
+  });
+  const archivesChanged = (): Promise<void> => store.announce(ARCHIVES_CHANGED);
   const historyPage = (page: number) => histories.get(String(page), () => loadHistory(opentok, page));
 
   /** Both views share the session; only the token role differs. */

@@ -19,6 +19,10 @@ export interface RecentAnswersOptions {
  * question arrives many times a second; one answer per TTL serves them all. Changes this app makes clear the
  * store at once; changes the platform makes by itself (an archive becoming available, an automatic stop)
  * show after at most ttlMs. A failed load is not kept, so the next request asks again.
+ *
+ * With several instances each keeps its own answers: sharing them through Redis would cost a round trip and
+ * a copy of every listing per page view to save at most one platform call per instance and second. What must
+ * agree is the clearing, which the store announces to every instance (archiving/handlers.ts).
  */
 export function createRecentAnswers<T>({
   ttlMs,

@@ -20,6 +20,8 @@ export interface HarnessOptions {
   emulator?: EmulatorMount;
   /** Local mode: the app is configured without credentials, the SDK still uses the emulator's. */
   local?: boolean;
+  /** More variables for loadConfig, e.g. ALLOWED_HOSTS or TRUST_PROXY. */
+  env?: Record<string, string>;
 }
 
 export interface Harness {
@@ -54,7 +56,7 @@ export function createHarness(options: HarnessOptions): Harness {
         }
       : { API_KEY: options.apiKey, API_SECRET: options.apiSecret, OPENTOK_API_URL: options.apiUrl };
   if (options.hostPassword) env.HOST_PASSWORD = options.hostPassword;
-  const config = loadConfig(env);
+  const config = loadConfig({ ...env, ...options.env });
   const common = { apiUrl: options.apiUrl, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
   const opentok = vonage
     ? new OpenTok({ applicationId: vonage.applicationId, privateKey: vonage.privateKey, ...common })
