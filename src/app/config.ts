@@ -93,7 +93,7 @@ const logLevel = optionalText
 
 const dataDir = optionalText.transform((value) => path.resolve(value ?? './data'));
 
-// A project key is decimal digits; the PHP SDK tells it from an application ID by ^\d+$ (reference §1.1).
+// A project key is decimal digits; the PHP SDK tells it from an application ID by ^\d+$ (docs/platform.md §1.1).
 const emulatorApiKey = digits(
   'EMULATOR_API_KEY must be digits only (e.g. 100000001): some official SDKs accept a project key only if it matches ^\\d+$',
 );

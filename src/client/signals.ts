@@ -70,7 +70,7 @@ export function findSignalSender(
 
 /**
  * OpenTok.js dispatches a typed signal both as "signal" and as "signal:<type>"; the event's `type` then reads
- * "signal:<type>" (the reference leaves this unverified; this follows OpenTok.js's SignalEvent).
+ * "signal:<type>" (docs/platform.md §6.2 leaves this unverified; this follows OpenTok.js's SignalEvent).
  */
 export function signalEventType(signalType: string | undefined): string {
   return signalType ? `signal:${signalType}` : 'signal';

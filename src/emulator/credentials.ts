@@ -31,7 +31,7 @@ function readGivenCredentials(apiKey: string | undefined, apiSecret: string | un
       message: `${given} is set but ${missing} is not: set both, or neither for the local key ${LOCAL_API_KEY} and a generated secret`,
     });
   }
-  // The PHP SDK tells a project key from an application ID by ^\d+$ (reference §1.1).
+  // The PHP SDK tells a project key from an application ID by ^\d+$ (docs/platform.md §1.1).
   if (!/^\d+$/.test(apiKey)) {
     throw new CredentialsError({
       message: `EMULATOR_API_KEY must be digits only (e.g. ${LOCAL_API_KEY}): some official SDKs accept a project key only if it matches ^\\d+$`,

@@ -1,6 +1,6 @@
 /** Typed errors of the emulator; the router's error handler turns each into the platform's status and body. */
 
-/** Body shape of the platform's REST errors (reference §5.5): at least `message`, often `code`. */
+/** Body shape of the platform's REST errors (docs/platform.md §5.5): at least `message`, often `code`. */
 export interface PlatformErrorBody {
   code?: number;
   message: string;

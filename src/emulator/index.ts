@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import { createArchiveLifecycle } from './archives/archive-lifecycle';
 import { createDownloadLinks } from './archives/download-links';
+import { loadApplication } from './application';
 import { describeSecretSource, loadCredentials } from './credentials';
 import { resolveLimits, type EmulatorLimits } from './limits';
 import { createMediaFiles } from './media/media-files';
@@ -11,6 +12,7 @@ import { createUploads } from './media/uploads';
 import type { IceServer } from '../protocol/realtime';
 import { createClientMessenger } from './realtime/client-messenger';
 import { createPresenceRegistry } from './realtime/presence-registry';
+import { isLoopbackOrigin } from './realtime/loopback-origin';
 import { createRealtimeServer } from './realtime/realtime-server';
 import { createSessionHub } from './realtime/session-hub';
 import { createSignaling } from './realtime/signaling';
@@ -19,7 +21,7 @@ import { createEmulatorRouter } from './rest/emulator-router';
 import { createMediaHandlers } from './rest/media-routes';
 import { createSessionControlHandlers } from './rest/session-control-routes';
 import { createSessionHandler } from './rest/session-routes';
-import { openJsonStateStore } from './storage/json-state-store';
+import { openRecordFilesStore } from './storage/record-files-store';
 
 export { LOCAL_API_KEY } from './credentials';
 export type { EmulatorLimits } from './limits';
@@ -33,6 +35,10 @@ export interface EmulatorOptions {
   apiKey?: string;
   /** EMULATOR_API_SECRET, with apiKey; default a secret generated on first run and kept in dataDir */
   apiSecret?: string;
+  /** EMULATOR_APPLICATION_ID, a UUID; with privateKeyPath or neither; default an application generated in dataDir */
+  applicationId?: string;
+  /** EMULATOR_PRIVATE_KEY_PATH: the application's RSA private key (PEM); only its public half is kept */
+  privateKeyPath?: string;
   logger: Logger;
   /** where the router is mounted; default '/emulator' */
   basePath?: string;
@@ -41,12 +47,18 @@ export interface EmulatorOptions {
   limits?: Partial<EmulatorLimits>;
   /** ICE_SERVERS: STUN/TURN servers every client uses for its peer connections; default none (one machine) */
   iceServers?: readonly IceServer[];
+  /** Which page origins may open the realtime WebSocket (undefined: a non-browser client); default loopback pages */
+  isAllowedOrigin?: (origin: string | undefined) => boolean;
 }
 
 export interface Emulator {
   readonly apiKey: string;
   /** server-side only: the app's SDK needs it in local mode */
   readonly apiSecret: string;
+  /** the Vonage application served beside the project */
+  readonly applicationId: string;
+  /** the file holding the application's private key, for an SDK in local mode; the emulator never reads it again */
+  readonly privateKeyPath: string;
   readonly basePath: string;
   /** mount with app.use(emulator.basePath, emulator.router) */
   readonly router: Router;
@@ -60,9 +72,12 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
   const clock = options.clock ?? Date.now;
   const basePath = (options.basePath ?? '/emulator').replace(/\/+$/, '');
   const limits = resolveLimits(options.limits);
+  // The state is checked before anything is written: a start it stops has changed nothing in the data folder.
+  const store = await openRecordFilesStore(options.dataDir, { logger });
   const credentials = await loadCredentials(options);
   const { apiKey, apiSecret } = credentials;
-  const store = await openJsonStateStore(options.dataDir);
+  const application = await loadApplication(options);
+  const applicationKey = { applicationId: application.applicationId, publicKey: application.publicKey };
   const media = createMediaFiles(options.dataDir);
   await media.removeStaleFiles();
 
@@ -87,8 +102,8 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
 
   const links = createDownloadLinks({ apiSecret, ttlMs: limits.downloadUrlTtlMs });
   const router = createEmulatorRouter({
-    auth: { apiKey, apiSecret, clock, clockSkewMs: limits.clockSkewMs },
-    createSession: createSessionHandler({ store, apiKey, clock }),
+    auth: { apiKey, apiSecret, application: applicationKey, clock, clockSkewMs: limits.clockSkewMs },
+    createSession: createSessionHandler({ store, clock }),
     archives: createArchiveHandlers({ lifecycle: archives, links, basePath, clock }),
     media: createMediaHandlers({ uploads, archives, media, links, clock }),
     sessionControl: createSessionControlHandlers({ sessions: store, presence, signaling, hub }),
@@ -101,16 +116,20 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     sessions: store,
     apiKey,
     apiSecret,
+    application: applicationKey,
     basePath,
     clock,
     limits,
     logger,
+    isAllowedOrigin: options.isAllowedOrigin ?? isLoopbackOrigin,
   });
 
   logger.info(
     {
       apiKey,
       apiSecretFrom: describeSecretSource(credentials, options.dataDir),
+      applicationId: application.applicationId,
+      privateKeyPath: application.privateKeyPath,
       dataDir: options.dataDir,
       basePath,
     },
@@ -121,6 +140,8 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
   return {
     apiKey,
     apiSecret,
+    applicationId: application.applicationId,
+    privateKeyPath: application.privateKeyPath,
     basePath,
     router,
     attach: (server) => realtime.attach(server),

@@ -30,7 +30,7 @@ export interface EmulatorLimits {
 export const DEFAULT_LIMITS: EmulatorLimits = Object.freeze({
   maxChunkBytes: 16 * 1024 * 1024,
   maxArchiveBytes: 1024 * 1024 * 1024,
-  // 2 hours: the limit the Ruby 4.x and Python SDKs document (reference §5.4)
+  // 2 hours: the limit the Ruby 4.x and Python SDKs document (docs/platform.md §5.4)
   maxArchiveDurationMs: 2 * 60 * 60 * 1000,
   emptySessionGraceMs: 60_000,
   finishDeadlineMs: 30_000,

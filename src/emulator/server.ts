@@ -67,11 +67,19 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     apiKey: config.apiKey,
     apiSecret: config.apiSecret,
+    applicationId: config.applicationId,
+    privateKeyPath: config.privateKeyPath,
     port: config.port,
     logger,
   });
+  // The key's path, never the key: an SDK in application mode reads the file itself.
   logger.info(
-    { url: running.url, apiKey: running.emulator.apiKey },
+    {
+      url: running.url,
+      apiKey: running.emulator.apiKey,
+      applicationId: running.emulator.applicationId,
+      privateKeyPath: running.emulator.privateKeyPath,
+    },
     'emulator listening; use this url as the SDK API URL',
   );
   const shutdown = (): void => {

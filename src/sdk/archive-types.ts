@@ -1,7 +1,7 @@
 /** The public types of archives and their options, with the lists of values each literal union allows. */
 
 /**
- * Where an archive is in its lifecycle (reference §5.4). Only `available` archives have a `url`.
+ * Where an archive is in its lifecycle (docs/platform.md §5.4). Only `available` archives have a `url`.
  *
  * @example
  * ```ts
@@ -159,7 +159,7 @@ export type ArchiveStream =
     };
 
 /**
- * Post-processing transcription of an archive, as the platform reports it (reference §5.2, §5.3).
+ * Post-processing transcription of an archive, as the platform reports it (docs/platform.md §5.2, §5.3).
  *
  * @example
  * ```ts

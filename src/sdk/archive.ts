@@ -25,7 +25,7 @@ export interface ArchiveActions {
 }
 
 /**
- * A recording of a session (reference §5.3). Fields are read-only snapshots; call
+ * A recording of a session (docs/platform.md §5.3). Fields are read-only snapshots; call
  * {@link Archives.find} again for fresh values (the download `url` is valid for 10 minutes).
  *
  * @example
@@ -65,7 +65,7 @@ export class Archive {
   readonly hasVideo: boolean;
   /**
    * Composed archives only, e.g. `"640x480"`. The platform is not known to send values outside
-   * {@link Resolution}, but reference §5.3 gives the field only by example, so any other string is
+   * {@link Resolution}, but docs/platform.md §5.3 gives the field only by example, so any other string is
    * passed through rather than dropped (`string & {}` keeps the known values suggested by editors).
    */
   readonly resolution: Resolution | (string & {}) | undefined;
@@ -87,7 +87,7 @@ export class Archive {
   readonly quantizationParameter: number | undefined;
   /**
    * `"archive"` in status callback bodies and some replies, absent otherwise. Only `"archive"` has been
-   * seen (reference §5.3, §8); another string is passed through rather than dropped.
+   * seen (docs/platform.md §5.3, §8); another string is passed through rather than dropped.
    */
   readonly event: 'archive' | (string & {}) | undefined;
   /** Whether the archive is transcribed after recording; absent when the platform does not say. */

@@ -181,7 +181,7 @@ const ACTIONS: Record<Operation, string> = {
 
 const NOT_FOUND = 'no archive has this ID — check the archive ID (archives.all() lists the archives)';
 
-/** The §5.5 table of the platform reference: what each archive status code means per operation. */
+/** The table of docs/platform.md §5.5: what each archive status code means per operation. */
 const ARCHIVE_CASES: Partial<Record<Operation, Partial<Record<400 | 404 | 409, string>>>> = {
   startArchive: {
     400:
@@ -242,7 +242,7 @@ export function errorFromResponse(status: number, body: unknown, context: Respon
   const init = { status, body, method: context.method, url: context.url };
   const suffix = platformSays(body);
 
-  // Which of 401 and 403 the Vonage host sends for a bad JWT is undocumented (reference §1.3, §11);
+  // Which of 401 and 403 the Vonage host sends for a bad JWT is undocumented (docs/platform.md §1.3, §9);
   // like opentok-node, treat both as an authentication failure.
   if (status === 401 || status === 403) {
     return new AuthenticationError({

@@ -100,7 +100,7 @@ export class OpenTok {
         });
       }
       // No session-ownership check: the layout of Vonage application session IDs is undocumented
-      // and no official SDK decodes them (reference §3).
+      // and no official SDK decodes them (docs/platform.md §3).
       return createVonageJwt(this.apiKey, signer.privateKey, withDefaultExpiry(fields), randomUUID());
     }
     this.#checkSessionBelongsToKey(sessionId);

@@ -27,7 +27,7 @@ const MEDIA_MODES: readonly MediaMode[] = ['routed', 'relayed'];
 const ARCHIVE_MODES: readonly ArchiveMode[] = ['manual', 'always'];
 const SESSION_ID_XML = /<session_id>([^<]+)<\/session_id>/;
 
-/** One element of the JSON array that session create answers (reference §2.3); only session_id is read. */
+/** One element of the JSON array that session create answers (docs/platform.md §2.3); only session_id is read. */
 interface SessionCreateWire {
   session_id: unknown;
   project_id?: unknown;
@@ -66,7 +66,7 @@ export function buildSessionRequest(sessionOptions: SessionOptions | undefined):
   const form: Array<readonly [string, string]> = [['archiveMode', archiveMode]];
   if (e2ee) form.push(['e2ee', 'true']);
   if (location !== undefined) form.push(['location', location]);
-  // The platform's default when p2p.preference is omitted is undocumented (reference §2.1), so it is
+  // The platform's default when p2p.preference is omitted is undocumented (docs/platform.md §2.1), so it is
   // always sent, as every official SDK does.
   form.push(['p2p.preference', mediaMode === 'routed' ? 'disabled' : 'enabled']);
   return {

@@ -1,4 +1,4 @@
-/** Decoding of OpenTok session IDs, used to check that a session belongs to the API key (reference §3). */
+/** Decoding of OpenTok session IDs, used to check that a session belongs to the API key (docs/platform.md §3). */
 
 /** The fields of a decoded OpenTok session ID. */
 export interface DecodedSessionId {

@@ -38,7 +38,7 @@ export function readTokenRequest(
   const tokenType = requireOneOf('tokenType', options.tokenType, TOKEN_TYPES, 'JWT');
   const connectionData = requireOptionalString('data', options.data);
   // The limit counts characters (code points), as Ruby SDK 2.2.0 does with `data.length < 1000` and as its
-  // docs say (reference §4.1); opentok-node and Java compare a UTF-16 `length`, which counts an emoji twice.
+  // docs say (docs/platform.md §4.1); opentok-node and Java compare a UTF-16 `length`, which counts an emoji twice.
   const characters = connectionData === undefined ? 0 : codePointLength(connectionData);
   if (characters >= MAX_DATA_CHARS) {
     throw new ArgumentError({

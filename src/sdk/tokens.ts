@@ -31,7 +31,7 @@ export interface TokenFields {
   createTime: number;
   /** Random value that makes two tokens of the same second differ. */
   nonce: number;
-  /** Expiry; a T1 token without one gets the platform default of 24 hours (reference §4.1). */
+  /** Expiry; a T1 token without one gets the platform default of 24 hours (docs/platform.md §4.1). */
   expireTime?: number;
   /** Application data shown to other clients as `connection.data`. */
   connectionData?: string;
@@ -41,11 +41,11 @@ export interface TokenFields {
 
 /**
  * Field order and form encoding of a T1 data string; the signature covers its exact bytes, so the
- * official SDKs' tokens differ although the platform accepts them all (reference §4.1).
+ * official SDKs' tokens differ although the platform accepts them all (docs/platform.md §4.1).
  * - `ruby`: Ruby SDK 2.2.0 order, Addressable form encoding, `initial_layout_class_list` last as in
  *   Ruby 4.x. The SDK's default.
  * - `opentok-node`: opentok-node's legacy path; always carries `initial_layout_class_list` and `scope`.
- * - `opentok-token`: the token-encoder package (only the fields given), the reference's example A.
+ * - `opentok-token`: the token-encoder package (only the fields given), example A of docs/platform.md §4.2.
  */
 export type T1Layout = 'ruby' | 'opentok-node' | 'opentok-token';
 
@@ -88,7 +88,7 @@ export function encodeT1Data(fields: TokenFields, layout: T1Layout = 'ruby'): st
 
 /**
  * A legacy T1 token: `"T1==" + base64("partner_id=<key>&sig=<hex HMAC-SHA1(data)>:" + data)`, signed with
- * the API secret (reference §4.1). `T1==` is a literal sentinel, not base64 padding.
+ * the API secret (docs/platform.md §4.1). `T1==` is a literal sentinel, not base64 padding.
  */
 export function createT1Token(
   apiKey: string,
@@ -121,7 +121,7 @@ function signRs256(payload: object, privateKey: KeyObject): string {
 }
 
 /**
- * A client token for an OpenTok project: HS256 JWT with opentok-node's claim set (reference §4.3), the
+ * A client token for an OpenTok project: HS256 JWT with opentok-node's claim set (docs/platform.md §4.3), the
  * set both the platform and the local emulator accept. `iat` is the token's create time.
  */
 export function createOpenTokJwt(
@@ -148,7 +148,7 @@ export function createOpenTokJwt(
 
 /**
  * A client token for a Vonage application: RS256 JWT with the claims of @vonage/video plus the
- * `jti`, `iat` and `application_id` that @vonage/jwt adds (reference §4.4).
+ * `jti`, `iat` and `application_id` that @vonage/jwt adds (docs/platform.md §4.4).
  */
 export function createVonageJwt(
   applicationId: string,
@@ -175,12 +175,12 @@ export function createVonageJwt(
 /** Lifetime of a REST auth JWT, as in opentok-node and Ruby 4.x. */
 export const REST_AUTH_TTL_SECONDS = 300;
 
-/** The `X-OPENTOK-AUTH` JWT of an OpenTok project: claims iss, ist, iat, exp, jti (reference §1.2). */
+/** The `X-OPENTOK-AUTH` JWT of an OpenTok project: claims iss, ist, iat, exp, jti (docs/platform.md §1.2). */
 export function createProjectAuthJwt(apiKey: string, secret: KeyObject, iat: number, jti: string): string {
   return signHs256({ iss: apiKey, ist: 'project', iat, exp: iat + REST_AUTH_TTL_SECONDS, jti }, secret);
 }
 
-/** The `Authorization: Bearer` JWT of a Vonage application, claims as opentok-node sends (reference §1.3). */
+/** The `Authorization: Bearer` JWT of a Vonage application, claims as opentok-node sends (docs/platform.md §1.3). */
 export function createApplicationAuthJwt(
   applicationId: string,
   privateKey: KeyObject,

@@ -109,7 +109,7 @@ export function requireOptionalInteger(
   return value;
 }
 
-/** Requires an IPv4 address when given: the platform uses it as a location hint (reference §2.1). */
+/** Requires an IPv4 address when given: the platform uses it as a location hint (docs/platform.md §2.1). */
 export function requireOptionalIPv4(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !isIPv4(value)) {

@@ -10,5 +10,5 @@
  */
 export const SDK_VERSION = '1.0.0';
 
-/** User-Agent header value: names the SDK and its version, as every official SDK does (reference §1.2). */
+/** User-Agent header value: names the SDK and its version, as every official SDK does (docs/platform.md §1.2). */
 export const USER_AGENT = `opentok-ts-sdk/${SDK_VERSION}`;

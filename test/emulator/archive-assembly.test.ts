@@ -1,67 +1,24 @@
 /** Archive assembly in the background: a failing disk while assembling is logged, never an unhandled rejection. */
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import { createArchiveAssembly } from '../../src/emulator/archives/archive-assembly';
-import { createArchiveRecords } from '../../src/emulator/archives/archive-records';
 import type { MediaFiles } from '../../src/emulator/media/media-files';
-import { createPresenceRegistry } from '../../src/emulator/realtime/presence-registry';
 import type { ArchiveRecord } from '../../src/emulator/storage/records';
 import type { StateStore } from '../../src/emulator/storage/state-store';
+import { createLogLines } from '../helpers/log-lines';
+import { createTestAssembly } from './support/assembly';
+import { stoppedArchive as seedStoppedArchive, uploadRecord } from './support/records';
 
 function stoppedArchive(id: string): ArchiveRecord {
-  return {
+  return seedStoppedArchive({
     id,
     apiKey: 'key',
     sessionId: 'session',
-    name: null,
-    status: 'stopped',
-    reason: 'user initiated',
-    createdAt: 1_000,
-    updatedAt: 5_000,
-    stoppedAt: 5_000,
-    size: 0,
-    duration: 4,
-    outputMode: 'individual',
-    hasAudio: true,
-    hasVideo: true,
-    resolution: null,
-    streamMode: 'auto',
-    layout: null,
-    multiArchiveTag: null,
-    maxBitrate: null,
-    quantizationParameter: null,
-    streams: [],
-    sha256sum: '',
     uploads: {
-      s1: {
-        streamId: 's1',
-        connectionId: 'c1',
-        connectionData: '',
-        videoType: 'camera',
-        nextSeq: 1,
-        bytes: 10,
-        finished: true,
-        startTimeOffset: 0,
-        stopTimeOffset: 4000,
-        note: null,
-      },
+      s1: uploadRecord('s1', { connectionId: 'c1', connectionData: '', nextSeq: 1, bytes: 10, stopTimeOffset: 4000 }),
     },
-    recorders: [],
-    file: null,
-  };
+  });
 }
 
 function setUp(failures: { save?: boolean; removeChunks?: boolean }) {
-  const lines: string[] = [];
-  const logger = pino(
-    { level: 'error' },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    }),
-  );
+  const { lines, logger } = createLogLines('error');
   const archives = new Map<string, ArchiveRecord>();
   const store: StateStore = {
     getSession: () => undefined,
@@ -88,12 +45,9 @@ function setUp(failures: { save?: boolean; removeChunks?: boolean }) {
     moveUploadsToOrphans: () => Promise.resolve(''),
     sortStoredItems: () => Promise.resolve({ removed: [], orphaned: [], orphansDir: null }),
   };
-  const records = createArchiveRecords({ store, logger });
-  const assembly = createArchiveAssembly({
-    records,
+  const assembly = createTestAssembly({
+    store,
     media,
-    presence: createPresenceRegistry(),
-    finishDeadlineMs: 30_000,
     retryDelays: { firstMs: 1000, maxMs: 60_000 },
     clock: () => 10_000,
     logger,

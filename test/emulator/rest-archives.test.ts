@@ -1,8 +1,9 @@
-/** REST: the archive API under /v2/project/:apiKey/archive and every error case of reference §5.5. */
+/** REST: the archive API under /v2/project/:apiKey/archive and every error case of docs/platform.md §5.5. */
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
 import { fixture } from './support/fixtures';
 import { archivePath, createSession, jwtClientToken, rest } from './support/platform-client';
+import { joinSession } from './support/join-session';
 
 let emu: TestEmulator;
 const browsers: FakeBrowser[] = [];
@@ -19,11 +20,7 @@ async function sessionWithClient(
   form?: Record<string, string>,
 ): Promise<{ sessionId: string; browser: FakeBrowser }> {
   const sessionId = await createSession(emu, form);
-  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), {
-    apiKey: emu.apiKey,
-    sessionId,
-    token: await jwtClientToken(emu, sessionId),
-  });
+  const browser = await joinSession(emu, sessionId);
   browsers.push(browser);
   return { sessionId, browser };
 }
@@ -124,7 +121,7 @@ describe('start', () => {
     [`1_${Buffer.from('hello').toString('base64url')}`],
     [`1_${Buffer.from('2~123456~~0~x~').toString('base64url')}`],
     [`1_${Buffer.from('1~~~0~x~').toString('base64url')}`],
-  ])('answers 400, not 404, for a malformed sessionId %s (reference §5.5)', async (sessionId) => {
+  ])('answers 400, not 404, for a malformed sessionId %s (docs/platform.md §5.5)', async (sessionId) => {
     const res = await rest(emu, 'POST', archivePath(emu), { body: { sessionId } });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
@@ -137,7 +134,7 @@ describe('start', () => {
     for (const sessionId of [
       '1_MX4xfn5-fg',
       `1_${Buffer.from(`1~${emu.apiKey}~~0~x~~`).toString('base64url')}`,
-      // Recorded platform IDs (reference §3): the right layout, unknown here.
+      // Recorded platform IDs (docs/platform.md §3): the right layout, unknown here.
       '1_MX40NjI2NDk1Mn5-MTYyMjAyODA3OTgwOH44Tmd0VXR3dGlVdG1ZYjVpeDVXNGxMOGN-fg',
       '2_MX4xMjM0NTZ-fk1vbiBNYXIgMTcgMDA6NDE6MzEgUERUIDIwMTR-MC42ODM3ODk1MzQ0OTQyODA4fg',
     ]) {

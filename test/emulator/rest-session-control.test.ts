@@ -2,6 +2,7 @@
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
 import { createSession, jwtClientToken, rest } from './support/platform-client';
+import { joinSession } from './support/join-session';
 
 let emu: TestEmulator;
 const browsers: FakeBrowser[] = [];
@@ -14,11 +15,7 @@ afterEach(async () => {
 afterAll(() => emu.close());
 
 async function join(sessionId: string): Promise<FakeBrowser> {
-  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), {
-    apiKey: emu.apiKey,
-    sessionId,
-    token: await jwtClientToken(emu, sessionId),
-  });
+  const browser = await joinSession(emu, sessionId);
   browsers.push(browser);
   return browser;
 }

@@ -3,15 +3,16 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { LOCAL_API_KEY } from '../../src/emulator';
 import { CredentialsError } from '../../src/emulator/errors';
 import { startEmulatorServer } from '../../src/emulator/server';
 import { startTestEmulator } from '../helpers/emulator';
+import { createLogLines } from '../helpers/log-lines';
 import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
 import { archivePath, createSession, jwtClientToken, rest } from './support/platform-client';
 import { finishUpload, putChunk } from './support/uploads';
+import { joinSession } from './support/join-session';
 
 let dataDir: string;
 beforeEach(async () => {
@@ -39,11 +40,7 @@ it('keeps credentials, sessions and archives; assembles an archive that was reco
   const first = await startTestEmulator({ dataDir });
   expect(first.apiKey).toBe(LOCAL_API_KEY);
   const sessionId = await createSession(first);
-  const browser = await FakeBrowser.join(realtimeUrlOf(first.url), {
-    apiKey: first.apiKey,
-    sessionId,
-    token: await jwtClientToken(first, sessionId),
-  });
+  const browser = await joinSession(first, sessionId);
   await browser.publish();
   const doneId = (
     (await rest(first, 'POST', archivePath(first), { body: { sessionId, name: 'done' } })).body as {
@@ -100,11 +97,7 @@ it('keeps credentials, sessions and archives; assembles an archive that was reco
     };
     expect(list.items.map((a) => a.id)).toEqual([runningId, doneId]);
     // The session is still known: a client can join it with a new token.
-    const back = await FakeBrowser.join(realtimeUrlOf(second.url), {
-      apiKey: second.apiKey,
-      sessionId,
-      token: await jwtClientToken(second, sessionId),
-    });
+    const back = await joinSession(second, sessionId);
     expect(back.connected).not.toBeNull();
     await back.leave();
   } finally {
@@ -113,19 +106,13 @@ it('keeps credentials, sessions and archives; assembles an archive that was reco
 });
 
 it('uses EMULATOR_API_KEY/SECRET when given and never logs the secret in full', async () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
+  const { lines, logger } = createLogLines('trace');
   const apiSecret = 'c0ffee'.repeat(6) + 'abcd';
   const running = await startEmulatorServer({
     dataDir,
     apiKey: '4242',
     apiSecret,
-    logger: pino({ level: 'trace' }, sink),
+    logger,
   });
   try {
     expect(running.emulator.apiKey).toBe('4242');

@@ -5,51 +5,27 @@ import path from 'node:path';
 import pino from 'pino';
 import { openRecordFilesStore } from '../../src/emulator/storage/record-files-store';
 import type { ArchiveRecord, SessionRecord } from '../../src/emulator/storage/records';
+import { archiveRecord, sessionRecord } from './support/records';
 
 const logger = pino({ level: 'silent' });
 
 function session(n: number): SessionRecord {
-  return {
+  return sessionRecord({
     sessionId: `1_MX4xMDAwMDAwMDF-fjE3MDAwMDAwMDAwMDB-session${n}`,
-    apiKey: '100000001',
-    mediaMode: 'routed',
-    archiveMode: 'manual',
-    location: '',
-    e2ee: false,
-    archiveName: null,
-    archiveResolution: null,
     createdAt: 1_700_000_000_000 + n,
-  };
+  });
 }
 
 function archive(id: string, createdAt: number): ArchiveRecord {
-  return {
+  return archiveRecord({
     id,
-    apiKey: '100000001',
     sessionId: session(0).sessionId,
     name: id,
-    status: 'available',
-    reason: 'user initiated',
     createdAt,
     updatedAt: createdAt,
     stoppedAt: createdAt,
-    size: 0,
-    duration: 0,
-    outputMode: 'composed',
-    hasAudio: true,
-    hasVideo: true,
-    resolution: '640x480',
-    streamMode: 'auto',
-    layout: null,
-    multiArchiveTag: null,
-    maxBitrate: null,
-    quantizationParameter: null,
-    streams: [],
-    sha256sum: '',
-    uploads: {},
-    recorders: [],
     file: { fileName: `${id}.zip`, contentType: 'application/zip' },
-  };
+  });
 }
 
 let dataDir: string;

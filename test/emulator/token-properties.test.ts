@@ -13,7 +13,7 @@ const base: Omit<VerifyClientTokenInput, 'token'> = { apiKey, apiSecret, session
 const roles = fc.constantFrom('subscriber', 'publisher', 'publisheronly', 'moderator' as const);
 const connectionData = fc.string({ unit: 'binary', maxLength: 200 });
 
-/** Ruby's form encoding (reference §4.1): unreserved kept, everything else %XX, space as +. */
+/** Ruby's form encoding (docs/platform.md §4.1): unreserved kept, everything else %XX, space as +. */
 function formEncode(value: string): string {
   return encodeURIComponent(value)
     .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)

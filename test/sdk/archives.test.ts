@@ -1,4 +1,4 @@
-/** Archives: request shapes, mapping of recorded bodies to Archive, validation, and §5.5 error mapping. */
+/** Archives: request shapes, mapping of recorded bodies to Archive, validation, and error mapping (docs/platform.md §5.5). */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { jwtVerify } from 'jose';
@@ -215,7 +215,7 @@ describe('archives.find', () => {
   });
 });
 
-/** Every property of the archive object in reference §5.3; the compiler checks that Archive has each one. */
+/** Every property of the archive object in docs/platform.md §5.3; the compiler checks that Archive has each one. */
 const ARCHIVE_FIELDS = [
   'id',
   'status',

@@ -1,4 +1,4 @@
-/** Session ID decoding against the IDs recorded in the platform reference (§3). */
+/** Session ID decoding against the IDs recorded from the platform (docs/platform.md §3). */
 import { decodeSessionId } from '../../src/sdk/session-id';
 
 describe('decodeSessionId', () => {

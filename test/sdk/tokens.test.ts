@@ -1,4 +1,4 @@
-/** Client tokens: T1 byte for byte against the reference's worked examples, JWTs verified with jose. */
+/** Client tokens: T1 byte for byte against the worked examples of docs/platform.md §4.2, JWTs verified with jose. */
 import { createHmac, createSecretKey, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
@@ -61,7 +61,7 @@ function fixedOpenTok(): OpenTok {
   });
 }
 
-describe('T1 tokens reproduce the reference examples byte for byte', () => {
+describe('T1 tokens reproduce the worked examples byte for byte', () => {
   const rows: Array<[string, T1Layout]> = [
     ['A-token-encoder', 'opentok-token'],
     ['B-ruby-2.2.0', 'ruby'],
@@ -216,7 +216,7 @@ describe('JWT client tokens', () => {
     ).rejects.toThrow();
   });
 
-  it('Vonage application: RS256 with the §4.4 claims, verified with the public key', async () => {
+  it('Vonage application: RS256 with the claims of docs/platform.md §4.4, verified with the public key', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const applicationId = '00000000-0000-0000-0000-000000000000';
     const vonage = new OpenTok({
@@ -301,7 +301,7 @@ describe('any valid options round-trip through both token types', () => {
 });
 
 describe('REST auth JWT', () => {
-  it('reproduces the reference X-OPENTOK-AUTH example (iss, ist, iat, exp = iat + 300, jti)', () => {
+  it('reproduces the X-OPENTOK-AUTH example of docs/platform.md §1.2 (iss, ist, iat, exp = iat + 300, jti)', () => {
     const expected = tokens.jwt_examples.find((e) => e.id === 'rest-auth-hs256-docs-claims');
     const payload = JSON.parse(expected?.payload_json ?? '{}') as { jti: string };
     expect(createProjectAuthJwt(API_KEY, secretKey, CREATE_TIME, payload.jti)).toBe(expected?.token);

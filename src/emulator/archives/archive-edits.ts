@@ -28,7 +28,7 @@ export function createArchiveEdits(deps: {
     async remove(apiKey, archiveId) {
       const archive = records.require(apiKey, archiveId);
       // A deliberate choice: the platform deletes available, uploaded and deleted archives and answers 409
-      // otherwise (reference §5.4), but whether a failed (or expired) archive can be deleted is unknown there,
+      // otherwise (docs/platform.md §5.4), but whether a failed (or expired) archive can be deleted is unknown there,
       // and the official SDKs do not check the status before a delete. Here a failed archive can be deleted,
       // because a local recording that failed must be removable from the list and its chunks from the disk.
       if (!DELETABLE.has(archive.status)) {

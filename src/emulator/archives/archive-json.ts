@@ -1,4 +1,4 @@
-/** The stored archive as the platform's REST JSON (reference §5.3) and as the realtime protocol's ArchiveInfo. */
+/** The stored archive as the platform's REST JSON (docs/platform.md §5.3) and as the realtime protocol's ArchiveInfo. */
 import type { ArchiveInfo } from '../../protocol/realtime';
 import type { ArchiveRecord } from '../storage/records';
 
@@ -50,7 +50,7 @@ export function toArchiveJson(record: ArchiveRecord, urlFor: (record: ArchiveRec
     hasVideo: record.hasVideo,
     ...(record.resolution !== null ? { resolution: record.resolution } : {}),
     streamMode: record.streamMode,
-    // Only a running manual-mode archive lists its streams (reference §5.3).
+    // Only a running manual-mode archive lists its streams (docs/platform.md §5.3).
     streams: running && record.streamMode === 'manual' ? record.streams : [],
     sha256sum: record.sha256sum,
     password: '',

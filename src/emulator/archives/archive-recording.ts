@@ -117,7 +117,7 @@ export function createArchiveRecording(deps: {
     records.create(archive);
     messenger.broadcast(archive.sessionId, { type: 'archiveStarted', archive: toArchiveInfo(archive) });
     if (archive.outputMode === 'composed') deps.election.elect(archive.id);
-    // opentok-node rejects a start reply whose status is not "started" (reference §5.4), so the reply says
+    // opentok-node rejects a start reply whose status is not "started" (docs/platform.md §5.4), so the reply says
     // started and the stored archive pauses right after when nobody publishes.
     const reply = records.require(apiKey, archive.id);
     updatePaused(archive.id);

@@ -1,4 +1,4 @@
-/** Time-limited, HMAC-signed download links, standing in for the platform's pre-signed storage URLs (reference §7). */
+/** Time-limited, HMAC-signed download links, standing in for the platform's pre-signed storage URLs (docs/platform.md §7). */
 import { createHmac } from 'node:crypto';
 import { isSameSecret } from '../auth/secret-compare';
 

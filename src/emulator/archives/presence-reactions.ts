@@ -46,7 +46,7 @@ export function createPresenceReactions(deps: {
       for (const archive of running) election.handOver(archive.id, connectionId);
       if (running.length > 0) records.saveInBackground();
       if (running.length > 0 && deps.presence.connectionIds(sessionId).length === 0) {
-        // The platform stops an archive 60 s after the last client leaves (reference §5.4).
+        // The platform stops an archive 60 s after the last client leaves (docs/platform.md §5.4).
         emptySessions.start(sessionId, deps.emptySessionGraceMs, async () => {
           for (const archive of records.running(sessionId)) await recording.stop(archive.id, 'session ended');
         });

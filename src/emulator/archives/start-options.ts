@@ -1,4 +1,4 @@
-/** Validation of the archive start body (reference §5.2); every refusal is the platform's 400 "invalid request". */
+/** Validation of the archive start body (docs/platform.md §5.2); every refusal is the platform's 400 "invalid request". */
 import { z } from 'zod';
 import { badRequest } from '../errors';
 import { isWellFormedSessionId } from '../session-id';
@@ -14,7 +14,7 @@ export const layoutSchema = z
     type: z.enum(LAYOUT_TYPES),
     stylesheet: z.string().max(10_000).optional(),
     screenshareType: z.enum(SCREENSHARE_TYPES).optional(),
-    // Ruby 4.x sends the nested key un-camelised (reference §5.2); accept it as the same field.
+    // Ruby 4.x sends the nested key un-camelised (docs/platform.md §5.2); accept it as the same field.
     screenshare_type: z.enum(SCREENSHARE_TYPES).optional(),
   })
   .transform(({ screenshare_type, ...layout }) => ({

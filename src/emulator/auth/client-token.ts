@@ -1,7 +1,9 @@
-/** Verifies client (connection) tokens like the platform: legacy T1 (HMAC-SHA1) and HS256 JWT (reference §4). */
+/** Verifies client (connection) tokens like the platform: legacy T1 (HMAC-SHA1), a project's HS256 JWT (reference §4) and an application's RS256 JWT (docs/platform.md §4.4). */
 import { createHmac } from 'node:crypto';
+import type { JWTPayload } from 'jose';
 import type { Role } from '../../protocol/realtime';
 import { AuthenticationError } from '../errors';
+import { verifyApplicationJwt, type ApplicationKey } from './application-jwt';
 import { verifyProjectJwt } from './project-jwt';
 import { isSameSecret } from './secret-compare';
 
@@ -28,6 +30,9 @@ export interface VerifyClientTokenInput {
   clockSkewMs: number;
 }
 
+/** What the claims of any token are checked against. */
+type ClaimCheckInput = Pick<VerifyClientTokenInput, 'sessionId' | 'nowMs' | 'clockSkewMs'>;
+
 function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
@@ -43,7 +48,7 @@ function readNumber(value: unknown): number | undefined {
  * The platform's 24 h default counts from the token's creation time; without one (or with one still to come) the
  * token would never expire, so it is refused.
  */
-function defaultExpiry(createTime: number | undefined, input: VerifyClientTokenInput): number {
+function defaultExpiry(createTime: number | undefined, input: ClaimCheckInput): number {
   if (createTime === undefined) {
     throw new AuthenticationError({
       message:
@@ -65,7 +70,7 @@ function checkCommonClaims(
     expireTime: number | undefined;
     createTime: number | undefined;
   },
-  input: VerifyClientTokenInput,
+  input: ClaimCheckInput,
 ): { role: Role; expireTime: number } {
   if (fields.sessionId !== input.sessionId) {
     throw new AuthenticationError({ message: 'The token was generated for a different session ID' });
@@ -138,6 +143,11 @@ async function verifyJwt(input: VerifyClientTokenInput): Promise<ClientTokenClai
   if (payload.scope !== 'session.connect') {
     throw new AuthenticationError({ message: 'The token scope is not session.connect' });
   }
+  return readJwtClaims(payload, input);
+}
+
+/** The claims both JWT flavours share (docs/platform.md §4.3, §4.4), checked with the same rules. */
+function readJwtClaims(payload: JWTPayload, input: ClaimCheckInput): ClientTokenClaims {
   const { role, expireTime } = checkCommonClaims(
     {
       sessionId: payload.session_id,
@@ -156,6 +166,48 @@ async function verifyJwt(input: VerifyClientTokenInput): Promise<ClientTokenClai
     connectionData: typeof data === 'string' ? data : '',
     initialLayoutClassList: typeof layout === 'string' ? layout : '',
   };
+}
+
+export interface VerifyApplicationClientTokenInput {
+  token: string;
+  application: ApplicationKey;
+  sessionId: string;
+  nowMs: number;
+  clockSkewMs: number;
+}
+
+/** Every official SDK grants an application's client token the `/session/**` path (docs/platform.md §4.4). */
+function grantsSessionPaths(acl: unknown): boolean {
+  if (typeof acl !== 'object' || acl === null) return false;
+  const paths: unknown = (acl as { paths?: unknown }).paths;
+  return typeof paths === 'object' && paths !== null && '/session/**' in paths;
+}
+
+/**
+ * Resolves to the claims of an application's client token: RS256 with its key, its `application_id`, scope,
+ * session, role, expiry and acl; rejects with AuthenticationError saying what to check. There is no T1 format
+ * for applications (§4.4).
+ */
+export async function verifyApplicationClientToken(
+  input: VerifyApplicationClientTokenInput,
+): Promise<ClientTokenClaims> {
+  if (input.token.startsWith(T1_SENTINEL)) {
+    throw new AuthenticationError({
+      message: 'A T1 token cannot connect to an application session: applications use RS256 JWTs',
+    });
+  }
+  const payload = await verifyApplicationJwt(input.token, {
+    ...input.application,
+    nowMs: input.nowMs,
+    clockSkewMs: input.clockSkewMs,
+  });
+  if (payload.scope !== 'session.connect') {
+    throw new AuthenticationError({ message: 'The token scope is not session.connect' });
+  }
+  if (!grantsSessionPaths(payload.acl)) {
+    throw new AuthenticationError({ message: 'The token acl does not grant the /session/** paths' });
+  }
+  return readJwtClaims(payload, input);
 }
 
 /** Resolves to the token's claims, or rejects with AuthenticationError saying what to check. */

@@ -1,4 +1,4 @@
-/** HS256 JWTs signed with the project's API secret, checked by jose: REST auth (reference §1.2) and client tokens (§4). */
+/** HS256 JWTs signed with the project's API secret, checked by jose: REST auth (docs/platform.md §1.2) and client tokens (§4). */
 import { errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { AuthenticationError } from '../errors';
 
@@ -34,7 +34,7 @@ function describeRefusal(error: InstanceType<typeof errors.JOSEError>): string {
 export async function verifyProjectJwt(token: string, check: ProjectJwtCheck): Promise<VerifiedJwt> {
   try {
     const { protectedHeader, payload } = await jwtVerify(token, new TextEncoder().encode(check.apiSecret), {
-      // Only HS256: the platform accepts no other algorithm for project keys (reference §1.2), and accepting
+      // Only HS256: the platform accepts no other algorithm for project keys (docs/platform.md §1.2), and accepting
       // "none" or RS256 here would let a forged token through.
       algorithms: ['HS256'],
       issuer: check.apiKey,

@@ -4,7 +4,12 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { verifyClientToken } from '../auth/client-token';
+import type { ApplicationKey } from '../auth/application-jwt';
+import {
+  verifyApplicationClientToken,
+  verifyClientToken,
+  type ClientTokenClaims,
+} from '../auth/client-token';
 import { AuthenticationError } from '../errors';
 import type { EmulatorLimits } from '../limits';
 import type { StateStore } from '../storage/state-store';
@@ -53,10 +58,13 @@ export function createRealtimeServer(deps: {
   sessions: Pick<StateStore, 'getSession'>;
   apiKey: string;
   apiSecret: string;
+  /** the Vonage application served beside the project: its clients connect with its ID in place of the key */
+  application?: ApplicationKey;
   basePath: string;
   clock: () => number;
   limits: EmulatorLimits;
   logger: Logger;
+  isAllowedOrigin: (origin: string | undefined) => boolean;
 }): RealtimeServer {
   const { hub, signaling, logger } = deps;
   const endpoint = `${deps.basePath}${REALTIME_PATH}`;
@@ -86,21 +94,34 @@ export function createRealtimeServer(deps: {
     state.ws.close(closeCode, error.errorName);
   };
 
+  const { application } = deps;
+  const served = application ? `${deps.apiKey} and application ${application.applicationId}` : deps.apiKey;
+
+  /** A project's client accepts T1 and HS256 tokens, an application's RS256 ones only (docs/platform.md §4.4). */
+  const verifyToken = (message: ConnectMessage): Promise<ClientTokenClaims> => {
+    const check = { token: message.token, sessionId: message.sessionId, nowMs: deps.clock() };
+    const clockSkewMs = deps.limits.clockSkewMs;
+    if (application && message.apiKey === application.applicationId)
+      return verifyApplicationClientToken({ ...check, application, clockSkewMs });
+    return verifyClientToken({ ...check, apiKey: deps.apiKey, apiSecret: deps.apiSecret, clockSkewMs });
+  };
+
   const connect = async (state: ClientState, message: ConnectMessage): Promise<void> => {
-    if (message.apiKey !== deps.apiKey) {
+    if (message.apiKey !== deps.apiKey && message.apiKey !== application?.applicationId) {
       fail(
         state,
         new RealtimeError({
           code: 1004,
           errorName: 'OT_AUTHENTICATION_ERROR',
-          message: `Unknown API key ${message.apiKey}; this emulator serves ${deps.apiKey}`,
+          message: `Unknown API key ${message.apiKey}; this emulator serves ${served}`,
         }),
         CloseCode.badToken,
       );
       return;
     }
+    // A session belongs to the project or application that created it; the other one does not know it.
     const session = deps.sessions.getSession(message.sessionId);
-    if (!session || session.apiKey !== deps.apiKey) {
+    if (!session || session.apiKey !== message.apiKey) {
       fail(
         state,
         new RealtimeError({
@@ -114,14 +135,7 @@ export function createRealtimeServer(deps: {
     }
     let claims;
     try {
-      claims = await verifyClientToken({
-        token: message.token,
-        apiKey: deps.apiKey,
-        apiSecret: deps.apiSecret,
-        sessionId: message.sessionId,
-        nowMs: deps.clock(),
-        clockSkewMs: deps.limits.clockSkewMs,
-      });
+      claims = await verifyToken(message);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       fail(
@@ -310,6 +324,12 @@ export function createRealtimeServer(deps: {
         if (pathname !== endpoint) {
           // Leave other paths to other upgrade handlers; when there are none, refuse instead of hanging.
           if (server.listenerCount('upgrade') === 1) socket.destroy();
+          return;
+        }
+        // A page on another site, even one whose name points at this machine, may not open a socket here.
+        if (!deps.isAllowedOrigin(req.headers.origin)) {
+          logger.warn({ origin: req.headers.origin }, 'realtime upgrade from a foreign origin refused');
+          socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
           return;
         }
         wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));

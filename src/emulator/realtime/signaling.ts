@@ -40,7 +40,7 @@ export function createSignaling(deps: {
       if (from !== null && !requireConnection(from).capabilities.signal) {
         throw permissionDenied("This token's role (publisheronly) does not allow signaling");
       }
-      // Limits of OpenTok.js session.signal(): 413 for sizes, 400 for a bad type (reference §6.2).
+      // Limits of OpenTok.js session.signal(): 413 for sizes, 400 for a bad type (docs/platform.md §6.2).
       if (signalType !== undefined) {
         if (Buffer.byteLength(signalType) > MAX_SIGNAL_TYPE_BYTES) {
           throw invalidParameter(`The signal type is longer than ${MAX_SIGNAL_TYPE_BYTES} bytes`, 413);

@@ -1,4 +1,4 @@
-/** Handlers of the archive REST API under /v2/project/:apiKey/archive (reference §5). */
+/** Handlers of the archive REST API under /v2/project/:apiKey/archive (docs/platform.md §5). */
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ArchiveLifecycle, StreamChange } from '../archives/archive-lifecycle';
@@ -20,7 +20,7 @@ export interface ArchiveHandlers {
 
 const listQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
-  // Default 50, at most 1000 (reference §5.3).
+  // Default 50, at most 1000 (docs/platform.md §5.3).
   count: z.coerce.number().int().min(0).max(1000).default(50),
   sessionId: z.string().min(1).optional(),
 });

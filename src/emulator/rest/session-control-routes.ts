@@ -48,7 +48,7 @@ export function createSessionControlHandlers(deps: {
         });
       } catch (error) {
         if (!(error instanceof RealtimeError)) throw error;
-        // The REST signal API answers the same limits with 413 and an unknown connection with 404 (reference §6.2).
+        // The REST signal API answers the same limits with 413 and an unknown connection with 404 (docs/platform.md §6.2).
         const status = error.code === 413 ? 413 : error.code === 404 ? 404 : 400;
         throw new PlatformError({ status, message: error.message, cause: error });
       }

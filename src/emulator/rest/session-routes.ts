@@ -1,6 +1,7 @@
 /** POST /session/create: the platform's session creation, answering JSON or XML by the Accept header (reference §2). */
 import { isIPv4 } from 'node:net';
 import type { RequestHandler } from 'express';
+import { authenticatedOwnerOf } from '../auth/rest-auth';
 import { badRequest } from '../errors';
 import { RESOLUTIONS } from '../archives/start-options';
 import { createSessionId } from '../session-id';
@@ -62,24 +63,25 @@ function parseSessionForm(
   return { mediaMode, archiveMode, location, e2ee, archiveName, archiveResolution };
 }
 
+/** Sessions belong to whoever created them, the project or the application (docs/platform.md §1.1). */
 export function createSessionHandler(deps: {
   store: Pick<StateStore, 'putSession' | 'save'>;
-  apiKey: string;
   clock: () => number;
 }): RequestHandler {
   return async (req, res) => {
     const form = parseSessionForm((req.body ?? {}) as Record<string, unknown>);
+    const owner = authenticatedOwnerOf(res);
     const now = deps.clock();
-    const sessionId = createSessionId({ apiKey: deps.apiKey, location: form.location, nowMs: now });
-    deps.store.putSession({ sessionId, apiKey: deps.apiKey, createdAt: now, ...form });
+    const sessionId = createSessionId({ apiKey: owner, location: form.location, nowMs: now });
+    deps.store.putSession({ sessionId, apiKey: owner, createdAt: now, ...form });
     await deps.store.save();
     const createDt = formatCreateDate(now);
     if (req.get('accept')?.includes('application/json')) {
       res.json([
         {
           session_id: sessionId,
-          project_id: deps.apiKey,
-          partner_id: deps.apiKey,
+          project_id: owner,
+          partner_id: owner,
           create_dt: createDt,
           media_server_url: '',
         },
@@ -89,7 +91,7 @@ export function createSessionHandler(deps: {
     res
       .type('text/xml')
       .send(
-        `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sessions><Session><session_id>${escapeXml(sessionId)}</session_id><partner_id>${escapeXml(deps.apiKey)}</partner_id><create_dt>${createDt}</create_dt></Session></sessions>`,
+        `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sessions><Session><session_id>${escapeXml(sessionId)}</session_id><partner_id>${escapeXml(owner)}</partner_id><create_dt>${createDt}</create_dt></Session></sessions>`,
       );
   };
 }

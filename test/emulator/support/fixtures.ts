@@ -1,4 +1,4 @@
-/** Recorded platform bodies (test/fixtures/platform, copied from the protocol reference) that the emulator must reproduce. */
+/** Recorded platform bodies (test/fixtures/platform; docs/platform.md describes them) that the emulator must reproduce. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 

@@ -68,7 +68,7 @@ export const archivePath = (project: Project, suffix = ''): string =>
 
 export type TokenRole = 'subscriber' | 'publisher' | 'publisheronly' | 'moderator';
 
-/** An HS256 client token with the claim set of opentok-node (reference §4.3). */
+/** An HS256 client token with the claim set of opentok-node (docs/platform.md §4.3). */
 export async function jwtClientToken(
   project: Project,
   sessionId: string,
@@ -95,7 +95,7 @@ export async function jwtClientToken(
     .sign(new TextEncoder().encode(options.secret ?? project.apiSecret));
 }
 
-/** A legacy T1 token in Ruby 2.2.0's field order and encoding (reference §4.1), standard or URL-safe base64. */
+/** A legacy T1 token in Ruby 2.2.0's field order and encoding (docs/platform.md §4.1), standard or URL-safe base64. */
 export function t1ClientToken(
   project: Project,
   sessionId: string,
