@@ -12,7 +12,7 @@
 
 export const REALTIME_PATH = '/realtime';
 
-/** Platform limits on signals (reference §6.2): data ≤ 8 KB, type ≤ 128 bytes of [A-Za-z0-9-_~]. */
+/** Platform limits on signals (docs/platform.md §6.2): data ≤ 8 KB, type ≤ 128 bytes of [A-Za-z0-9-_~]. */
 export const MAX_SIGNAL_DATA_BYTES = 8192;
 export const MAX_SIGNAL_TYPE_BYTES = 128;
 export const SIGNAL_TYPE_PATTERN = /^[A-Za-z0-9\-_~]*$/;

@@ -31,7 +31,7 @@ export interface HistoryPage {
   isPending: boolean;
 }
 
-// The platform deletes available, uploaded and already deleted archives (reference §5.4). Whether it deletes
+// The platform deletes available, uploaded and already deleted archives (docs/platform.md §5.4). Whether it deletes
 // failed ones is not documented: the button is offered so a failed recording can be cleared, and if the platform
 // refuses, its 409 reaches the user in words (the local emulator accepts it).
 const DELETABLE: ReadonlySet<string> = new Set(['available', 'uploaded', 'deleted', 'failed']);

@@ -14,7 +14,7 @@ interface Refusal {
 const UNKNOWN_ID = 'The video platform did not accept that recording ID.';
 
 /**
- * One row per platform status the SDK reports as an ArchiveError for that operation (reference §5.5). A 403
+ * One row per platform status the SDK reports as an ArchiveError for that operation (docs/platform.md §5.5). A 403
  * is an AuthenticationError, answered 502 for every route by the error handler: only the app's credentials
  * can cause it. (In 2013 the platform also answered 403 to a delete with a malformed archive ID; the IDs this
  * app sends come from the platform's own listing.)

@@ -1,4 +1,4 @@
-/** Verifies client (connection) tokens like the platform: legacy T1 (HMAC-SHA1), a project's HS256 JWT (reference §4) and an application's RS256 JWT (docs/platform.md §4.4). */
+/** Verifies client (connection) tokens like the platform: legacy T1 (HMAC-SHA1), a project's HS256 JWT (docs/platform.md §4) and an application's RS256 JWT (docs/platform.md §4.4). */
 import { createHmac } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import type { Role } from '../../protocol/realtime';
@@ -9,7 +9,7 @@ import { isSameSecret } from './secret-compare';
 
 export const ROLES: readonly Role[] = ['subscriber', 'publisher', 'publisheronly', 'moderator'];
 const T1_SENTINEL = 'T1==';
-/** Tokens without an expiry get the platform default of 24 hours after creation (reference §4.1). */
+/** Tokens without an expiry get the platform default of 24 hours after creation (docs/platform.md §4.1). */
 const DEFAULT_TOKEN_LIFETIME_S = 86_400;
 
 export interface ClientTokenClaims {
@@ -98,7 +98,7 @@ function verifyT1(input: VerifyClientTokenInput): ClientTokenClaims {
     throw new AuthenticationError({ message: 'The token was generated for a different API key' });
   }
   const expected = createHmac('sha1', input.apiSecret).update(dataString).digest();
-  // Every SDK writes the signature as 40 lowercase hex digits (reference §4.1); Buffer.from(…, 'hex') alone
+  // Every SDK writes the signature as 40 lowercase hex digits (docs/platform.md §4.1); Buffer.from(…, 'hex') alone
   // would also take uppercase digits or stop at the first non-hex one.
   const sig = meta.get('sig') ?? '';
   const given = LOWERCASE_SHA1_HEX.test(sig) ? Buffer.from(sig, 'hex') : Buffer.alloc(0);

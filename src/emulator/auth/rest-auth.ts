@@ -64,7 +64,7 @@ function identifyCredential(token: string): RestCredentialKind {
   return alg === 'RS256' ? { kind: 'application' } : { kind: 'project' };
 }
 
-/** A project's server JWT: signature, `iss`, `ist`, `exp` and an `iat` not in the future (reference §1.2). */
+/** A project's server JWT: signature, `iss`, `ist`, `exp` and an `iat` not in the future (docs/platform.md §1.2). */
 async function checkProjectJwt(token: string, options: RestAuthOptions): Promise<void> {
   const nowMs = options.clock();
   const { header, payload } = await verifyProjectJwt(token, {

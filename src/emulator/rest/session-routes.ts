@@ -1,4 +1,4 @@
-/** POST /session/create: the platform's session creation, answering JSON or XML by the Accept header (reference §2). */
+/** POST /session/create: the platform's session creation, answering JSON or XML by the Accept header (docs/platform.md §2). */
 import { isIPv4 } from 'node:net';
 import type { RequestHandler } from 'express';
 import { authenticatedOwnerOf } from '../auth/rest-auth';
@@ -28,7 +28,7 @@ function readField(body: Record<string, unknown>, name: string): string | undefi
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Form fields in any order; `location=null` is what @vonage/video sends when there is no hint (reference §2.1). */
+/** Form fields in any order; `location=null` is what @vonage/video sends when there is no hint (docs/platform.md §2.1). */
 function parseSessionForm(
   body: Record<string, unknown>,
 ): Omit<SessionRecord, 'sessionId' | 'apiKey' | 'createdAt'> {
