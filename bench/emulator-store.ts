@@ -17,6 +17,7 @@ import {
   rest,
   type Project,
 } from '../test/emulator/support/platform-client';
+import { historyState as seededHistory, uploadRecord } from '../test/emulator/support/records';
 import { putChunk } from '../test/emulator/support/uploads';
 import { median, type BenchRow } from './measure';
 
@@ -52,67 +53,24 @@ interface StoreTarget {
 
 /** An emulator.json of an earlier version holding the history; the emulator moves it to records/ at start. */
 function historyState(sessions: number, archives: number): string {
-  const sessionIds: string[] = [];
-  const sessionRecords: Record<string, unknown> = {};
-  for (let n = 0; n < sessions; n++) {
-    const sessionId = `1_MX4xMDAwMDAwMDF-fjE3MDAwMDAwMDAwMDB-history${n}`;
-    sessionIds.push(sessionId);
-    sessionRecords[sessionId] = {
-      sessionId,
+  return seededHistory(sessions, archives, (n) => {
+    const upload = (streamId: string) =>
+      uploadRecord(streamId, {
+        connectionData: `name=${streamId}`,
+        nextSeq: 240,
+        bytes: 120_000_000,
+        stopTimeOffset: 120_000,
+      });
+    return {
       apiKey: API_KEY,
-      mediaMode: 'routed',
-      archiveMode: 'manual',
-      location: '',
-      e2ee: false,
-      archiveName: `meeting ${n}`,
-      archiveResolution: null,
-      createdAt: 1_700_000_000_000 + n,
-    };
-  }
-  const archiveRecords: Record<string, unknown> = {};
-  for (let n = 0; n < archives; n++) {
-    const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-    const upload = (streamId: string) => ({
-      streamId,
-      connectionId: `${streamId}-connection`,
-      connectionData: `name=${streamId}`,
-      videoType: 'camera',
-      nextSeq: 240,
-      bytes: 120_000_000,
-      finished: true,
-      startTimeOffset: 0,
-      stopTimeOffset: 120_000,
-      note: null,
-    });
-    archiveRecords[id] = {
-      id,
-      apiKey: API_KEY,
-      sessionId: sessionIds[n % sessionIds.length],
-      name: `recording ${n}`,
-      status: 'deleted',
-      reason: 'user initiated',
-      createdAt: 1_700_000_000_000 + n,
       updatedAt: 1_700_000_120_000 + n,
       stoppedAt: 1_700_000_120_000 + n,
       size: 240_000_000,
       duration: 120,
-      outputMode: 'individual',
-      hasAudio: true,
-      hasVideo: true,
-      resolution: null,
-      streamMode: 'auto',
-      layout: null,
-      multiArchiveTag: null,
-      maxBitrate: null,
-      quantizationParameter: null,
-      streams: [],
       sha256sum: 'c2hhMjU2c3Vt',
       uploads: { [`stream-${n}-a`]: upload(`stream-${n}-a`), [`stream-${n}-b`]: upload(`stream-${n}-b`) },
-      recorders: [],
-      file: null,
     };
-  }
-  return JSON.stringify({ version: 1, sessions: sessionRecords, archives: archiveRecords });
+  });
 }
 
 async function startTarget(label: string, state: string | null): Promise<StoreTarget> {

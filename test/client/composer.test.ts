@@ -1,6 +1,6 @@
 /** The composed recorder's audio: a context the browser keeps suspended resumes on the page's next gesture. */
 import { Composer } from '../../src/client/composer';
-import type { ArchiveInfo } from '../../src/protocol/realtime';
+import { archiveInfo, FakeMediaStream } from './support/recording-fakes';
 
 type Listener = () => void;
 
@@ -89,7 +89,7 @@ class FakeMediaRecorder {
   static isTypeSupported = (): boolean => true;
   state: 'inactive' | 'recording' = 'inactive';
   ondataavailable: unknown = null;
-  constructor(readonly stream: FakeMediaStream) {
+  constructor(readonly stream: FakeMediaStream<{ kind: string }>) {
     FakeMediaRecorder.created.push(this);
   }
   start(): void {
@@ -105,21 +105,7 @@ class FakeMediaRecorder {
   }
 }
 
-class FakeMediaStream {
-  constructor(private readonly tracks: Array<{ kind: string }> = []) {}
-  getTracks(): Array<{ kind: string }> {
-    return this.tracks;
-  }
-}
-
-const archive: ArchiveInfo = {
-  id: 'a1',
-  name: null,
-  outputMode: 'composed',
-  hasAudio: true,
-  hasVideo: true,
-  createdAt: Date.now(),
-};
+const archive = archiveInfo('composed');
 
 let doc: FakeDocument;
 let warnings: unknown[][];

@@ -1,6 +1,6 @@
 /** The local client's stream recorder: a stop that comes before the start leaves no MediaRecorder running. */
 import { StreamRecorder } from '../../src/client/recorder';
-import type { ArchiveInfo } from '../../src/protocol/realtime';
+import { archiveInfo, FakeMediaStream } from './support/recording-fakes';
 
 /** Just enough of MediaRecorder and MediaStream for the recorder's state machine; Node has neither. */
 class FakeMediaRecorder {
@@ -20,21 +20,7 @@ class FakeMediaRecorder {
   addEventListener(): void {}
 }
 
-class FakeMediaStream {
-  constructor(private readonly tracks: unknown[] = []) {}
-  getTracks(): unknown[] {
-    return this.tracks;
-  }
-}
-
-const archive: ArchiveInfo = {
-  id: 'a1',
-  name: null,
-  outputMode: 'individual',
-  hasAudio: true,
-  hasVideo: true,
-  createdAt: Date.now(),
-};
+const archive = archiveInfo('individual');
 
 const finishRequests: string[] = [];
 beforeAll(() => {

@@ -12,7 +12,13 @@ function stoppedArchive(id: string): ArchiveRecord {
     apiKey: 'key',
     sessionId: 'session',
     uploads: {
-      s1: uploadRecord('s1', { connectionId: 'c1', connectionData: '', nextSeq: 1, bytes: 10, stopTimeOffset: 4000 }),
+      s1: uploadRecord('s1', {
+        connectionId: 'c1',
+        connectionData: '',
+        nextSeq: 1,
+        bytes: 10,
+        stopTimeOffset: 4000,
+      }),
     },
   });
 }

@@ -1,16 +1,6 @@
 /** Messages held for a client whose socket was lost: in order when it resumes, and never a backlog without end. */
-import { createClientMessenger } from '../../src/emulator/realtime/client-messenger';
-import { createPresenceRegistry } from '../../src/emulator/realtime/presence-registry';
-import { createSessionHub } from '../../src/emulator/realtime/session-hub';
 import type { ConnectedMessage, ServerMessage } from '../../src/protocol/realtime';
-
-const claims = {
-  sessionId: 's1',
-  role: 'publisher' as const,
-  connectionData: '',
-  expireTime: 0,
-  initialLayoutClassList: '',
-};
+import { createTestHub, PUBLISHER_CLAIMS as claims } from './support/session-hub';
 
 function recordingSocket() {
   const received: ServerMessage[] = [];
@@ -18,20 +8,7 @@ function recordingSocket() {
 }
 
 function setUp() {
-  const presence = createPresenceRegistry();
-  const messenger = createClientMessenger(presence);
-  const hub = createSessionHub({
-    presence,
-    messenger,
-    listener: {
-      connectionCreated: () => undefined,
-      connectionDestroyed: () => undefined,
-      streamsChanged: () => undefined,
-    },
-    archiveStatus: { currentArchive: () => null },
-    clock: Date.now,
-    reconnectGraceMs: 60_000,
-  });
+  const { messenger, hub } = createTestHub(60_000);
   /** joins, then loses its socket without a goodbye; returns what a resume needs */
   const joinThenLoseSocket = () => {
     const socket = recordingSocket();

@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
-import { archivePath, createSession, jwtClientToken, rest } from './support/platform-client';
+import type { FakeBrowser } from './support/fake-browser';
+import { archivePath, createSession, rest } from './support/platform-client';
+import { useSharedEmulator } from './support/shared-emulator';
 import { finishUpload, putChunk } from './support/uploads';
 import { readInfoDuration } from './support/webm';
 
@@ -15,25 +15,11 @@ const CHUNK_SIZES = [2195, 2812, 3608, 419];
 const LAST_BLOCK_MS = 1572;
 const DURATION_ELEMENT_BYTES = 11;
 
-let emu: TestEmulator;
-const browsers: FakeBrowser[] = [];
-
-beforeAll(async () => {
-  emu = await startTestEmulator({ limits: { finishDeadlineMs: 800, emptySessionGraceMs: 200 } });
-});
-afterEach(async () => {
-  await Promise.all(browsers.splice(0).map((b) => b.leave()));
-});
-afterAll(() => emu.close());
+const emu = useSharedEmulator({ limits: { finishDeadlineMs: 800, emptySessionGraceMs: 200 } });
 
 type ArchiveBody = { id: string; status: string; url: string | null; size: number; sha256sum: string };
 
-async function join(sessionId: string): Promise<FakeBrowser> {
-  const token = await jwtClientToken(emu, sessionId, { role: 'publisher' });
-  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), { apiKey: emu.apiKey, sessionId, token });
-  browsers.push(browser);
-  return browser;
-}
+const join = (sessionId: string): Promise<FakeBrowser> => emu.join(sessionId, { role: 'publisher' });
 
 async function upload(browser: FakeBrowser, archiveId: string, streamId: string): Promise<void> {
   let at = 0;

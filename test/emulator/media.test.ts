@@ -2,31 +2,26 @@
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { unzipSync } from 'fflate';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
-import { archivePath, createSession, jwtClientToken, rest, type TokenRole } from './support/platform-client';
+import { startTestEmulator } from '../helpers/emulator';
+import type { FakeBrowser } from './support/fake-browser';
+import { joinSession } from './support/join-session';
+import { archivePath, createSession, rest, type TokenRole } from './support/platform-client';
+import { useSharedEmulator } from './support/shared-emulator';
 import { finishUpload, getUploadState, mediaUrl, putChunk, uploadHeaders } from './support/uploads';
 
-let emu: TestEmulator;
 let clockOffsetMs = 0;
-const browsers: FakeBrowser[] = [];
-
-beforeAll(async () => {
-  emu = await startTestEmulator({
-    clock: () => Date.now() + clockOffsetMs,
-    limits: {
-      finishDeadlineMs: 800,
-      emptySessionGraceMs: 200,
-      maxChunkBytes: 64 * 1024,
-      maxArchiveBytes: 200 * 1024,
-    },
-  });
+const emu = useSharedEmulator({
+  clock: () => Date.now() + clockOffsetMs,
+  limits: {
+    finishDeadlineMs: 800,
+    emptySessionGraceMs: 200,
+    maxChunkBytes: 64 * 1024,
+    maxArchiveBytes: 200 * 1024,
+  },
 });
-afterEach(async () => {
+afterEach(() => {
   clockOffsetMs = 0;
-  await Promise.all(browsers.splice(0).map((b) => b.leave()));
 });
-afterAll(() => emu.close());
 
 type ArchiveBody = {
   id: string;
@@ -38,17 +33,23 @@ type ArchiveBody = {
   reason: string;
 };
 
-async function join(sessionId: string, data: string, role: TokenRole = 'publisher'): Promise<FakeBrowser> {
-  const token = await jwtClientToken(emu, sessionId, { data, role });
-  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), { apiKey: emu.apiKey, sessionId, token });
-  browsers.push(browser);
-  return browser;
-}
+const join = (sessionId: string, data: string, role: TokenRole = 'publisher'): Promise<FakeBrowser> =>
+  emu.join(sessionId, { data, role });
 
 async function startArchive(sessionId: string, extra: Record<string, unknown> = {}): Promise<string> {
   const res = await rest(emu, 'POST', archivePath(emu), { body: { sessionId, ...extra } });
   expect(res.status).toBe(200);
   return (res.body as { id: string }).id;
+}
+
+/** alice publishing into a started individual archive, and another client of her session. */
+async function aliceRecordingBeside(otherData: string) {
+  const sessionId = await createSession(emu);
+  const alice = await join(sessionId, 'alice');
+  const other = await join(sessionId, otherData);
+  const streamId = await alice.publish();
+  const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
+  return { sessionId, alice, other, streamId, archiveId };
 }
 
 /**
@@ -191,11 +192,7 @@ describe('individual archives', () => {
   });
 
   it("refuses uploads without the connection's key, for another client's stream, or into a composed archive", async () => {
-    const sessionId = await createSession(emu);
-    const alice = await join(sessionId, 'alice');
-    const mallory = await join(sessionId, 'mallory');
-    const streamId = await alice.publish();
-    const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
+    const { alice, other: mallory, streamId, archiveId } = await aliceRecordingBeside('mallory');
     expect(
       (await putChunk(emu, alice, archiveId, streamId, 0, fakeChunk('x'), { uploadKey: 'wrong-key' })).status,
     ).toBe(403);
@@ -244,11 +241,7 @@ describe('individual archives', () => {
   });
 
   it('keeps the upload key of a client that left while its archive takes media, and forgets it after', async () => {
-    const sessionId = await createSession(emu);
-    const alice = await join(sessionId, 'alice');
-    const bob = await join(sessionId, 'bob');
-    const streamId = await alice.publish();
-    const archiveId = await startArchive(sessionId, { outputMode: 'individual' });
+    const { alice, other: bob, streamId, archiveId } = await aliceRecordingBeside('bob');
     expect((await putChunk(emu, alice, archiveId, streamId, 0, fakeChunk('a'))).status).toBe(200);
     const uploadStatus = async () => (await getUploadState(emu, alice, archiveId, streamId)).status;
     await alice.leave();
@@ -431,15 +424,10 @@ describe('automatic stops', () => {
 
 it('stops an archive with reason "maximum duration exceeded" at the length limit', async () => {
   const short = await startTestEmulator({ limits: { maxArchiveDurationMs: 150, finishDeadlineMs: 5000 } });
+  let browser: FakeBrowser | undefined;
   try {
     const sessionId = await createSession(short);
-    const token = await jwtClientToken(short, sessionId);
-    const browser = await FakeBrowser.join(realtimeUrlOf(short.url), {
-      apiKey: short.apiKey,
-      sessionId,
-      token,
-    });
-    browsers.push(browser);
+    browser = await joinSession(short, sessionId);
     const id = (
       (await rest(short, 'POST', archivePath(short), { body: { sessionId } })).body as { id: string }
     ).id;
@@ -447,7 +435,7 @@ it('stops an archive with reason "maximum duration exceeded" at the length limit
     const archive = (await rest(short, 'GET', archivePath(short, `/${id}`))).body as ArchiveBody;
     expect(archive).toMatchObject({ status: 'stopped', reason: 'maximum duration exceeded' });
   } finally {
-    await Promise.all(browsers.splice(0).map((b) => b.leave()));
+    await browser?.leave();
     await short.close();
   }
 });

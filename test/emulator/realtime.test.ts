@@ -277,20 +277,12 @@ describe('WebRTC relay', () => {
       kind: 'offer',
       payload: offer,
     });
-    await alice.request({
-      type: 'rtc',
-      to: bob.connectionId,
-      streamId,
-      kind: 'answer',
-      payload: { sdp: 'v=0 answer' },
-    });
-    await alice.request({
-      type: 'rtc',
-      to: bob.connectionId,
-      streamId,
-      kind: 'candidate',
-      payload: { candidate: 'c1' },
-    });
+    const replies = [
+      { kind: 'answer', payload: { sdp: 'v=0 answer' } },
+      { kind: 'candidate', payload: { candidate: 'c1' } },
+    ] as const;
+    for (const reply of replies)
+      await alice.request({ type: 'rtc', to: bob.connectionId, streamId, ...reply });
     await bob.waitFor((m) => m.type === 'rtc' && m.kind === 'candidate');
     expect(bob.received.filter((m) => m.type === 'rtc').map((m) => (m as { kind: string }).kind)).toEqual([
       'answer',

@@ -1,27 +1,16 @@
 /** REST: the archive API under /v2/project/:apiKey/archive and every error case of docs/platform.md §5.5. */
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
+import type { FakeBrowser } from './support/fake-browser';
 import { fixture } from './support/fixtures';
-import { archivePath, createSession, jwtClientToken, rest } from './support/platform-client';
-import { joinSession } from './support/join-session';
+import { archivePath, createSession, rest } from './support/platform-client';
+import { useSharedEmulator } from './support/shared-emulator';
 
-let emu: TestEmulator;
-const browsers: FakeBrowser[] = [];
-
-beforeAll(async () => {
-  emu = await startTestEmulator({ limits: { finishDeadlineMs: 200 } });
-});
-afterEach(async () => {
-  await Promise.all(browsers.splice(0).map((b) => b.leave()));
-});
-afterAll(() => emu.close());
+const emu = useSharedEmulator({ limits: { finishDeadlineMs: 200 } });
 
 async function sessionWithClient(
   form?: Record<string, string>,
 ): Promise<{ sessionId: string; browser: FakeBrowser }> {
   const sessionId = await createSession(emu, form);
-  const browser = await joinSession(emu, sessionId);
-  browsers.push(browser);
+  const browser = await emu.join(sessionId);
   return { sessionId, browser };
 }
 

@@ -1,10 +1,7 @@
 /** REST paths as clients really send them: broken percent-escapes, paths outside the emulator's base path. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { startEmulatorServer, type RunningEmulatorServer } from '../../src/emulator/server';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { restJwt } from './support/platform-client';
 import { rawRequest, type RawReply } from '../helpers/raw-request';
 
@@ -21,23 +18,14 @@ const logSink = new Writable({
   },
 });
 
-let server: RunningEmulatorServer;
-let dataDir: string;
+let server: TestEmulator;
 let jwt: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'emulator-paths-'));
-  server = await startEmulatorServer({ dataDir, port: 0, logger: pino({ level: 'info' }, logSink) });
-  jwt = await restJwt({
-    url: server.url,
-    apiKey: server.emulator.apiKey,
-    apiSecret: server.emulator.apiSecret,
-  });
+  server = await startTestEmulator({ logger: pino({ level: 'info' }, logSink) });
+  jwt = await restJwt(server);
 });
-afterAll(async () => {
-  await server.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => server.close());
 
 /** Sends the request target exactly as written (fetch would re-encode it). */
 function send(method: string, target: string, headers: Record<string, string> = {}): Promise<RawReply> {

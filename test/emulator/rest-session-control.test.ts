@@ -1,24 +1,10 @@
 /** REST: signals from the server (from null) and forced disconnects, as SDKs send them. */
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
-import { createSession, jwtClientToken, rest } from './support/platform-client';
-import { joinSession } from './support/join-session';
+import type { FakeBrowser } from './support/fake-browser';
+import { createSession, rest } from './support/platform-client';
+import { useSharedEmulator } from './support/shared-emulator';
 
-let emu: TestEmulator;
-const browsers: FakeBrowser[] = [];
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterEach(async () => {
-  await Promise.all(browsers.splice(0).map((b) => b.leave()));
-});
-afterAll(() => emu.close());
-
-async function join(sessionId: string): Promise<FakeBrowser> {
-  const browser = await joinSession(emu, sessionId);
-  browsers.push(browser);
-  return browser;
-}
+const emu = useSharedEmulator();
+const join = (sessionId: string): Promise<FakeBrowser> => emu.join(sessionId);
 
 const sessionPath = (sessionId: string, suffix: string) =>
   `/v2/project/${emu.apiKey}/session/${encodeURIComponent(sessionId)}${suffix}`;

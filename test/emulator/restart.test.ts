@@ -3,16 +3,14 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { LOCAL_API_KEY } from '../../src/emulator';
 import { CredentialsError } from '../../src/emulator/errors';
 import { startEmulatorServer } from '../../src/emulator/server';
 import { startTestEmulator } from '../helpers/emulator';
 import { createLogLines } from '../helpers/log-lines';
-import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
-import { archivePath, createSession, jwtClientToken, rest } from './support/platform-client';
-import { finishUpload, putChunk } from './support/uploads';
 import { joinSession } from './support/join-session';
+import { archivePath, createSession, rest } from './support/platform-client';
+import { finishUpload, putChunk } from './support/uploads';
 
 let dataDir: string;
 beforeEach(async () => {

@@ -1,22 +1,7 @@
 /** Session hub bookkeeping: what presence keeps about connections that left, and that shutdown keeps nothing. */
-import { createClientMessenger } from '../../src/emulator/realtime/client-messenger';
-import { createPresenceRegistry } from '../../src/emulator/realtime/presence-registry';
-import { createSessionHub, type PresenceListener } from '../../src/emulator/realtime/session-hub';
-
-const listener: PresenceListener = {
-  connectionCreated: () => undefined,
-  connectionDestroyed: () => undefined,
-  streamsChanged: () => undefined,
-};
+import { createTestHub, PUBLISHER_CLAIMS as claims } from './support/session-hub';
 
 const socket = { send: () => undefined, close: () => undefined };
-const claims = {
-  sessionId: 's1',
-  role: 'publisher' as const,
-  connectionData: '',
-  expireTime: 0,
-  initialLayoutClassList: '',
-};
 const stream = {
   name: 'camera',
   hasAudio: true,
@@ -26,18 +11,7 @@ const stream = {
   frameRate: 30,
 };
 
-function setUp() {
-  const presence = createPresenceRegistry();
-  const hub = createSessionHub({
-    presence,
-    messenger: createClientMessenger(presence),
-    listener,
-    archiveStatus: { currentArchive: () => null },
-    clock: Date.now,
-    reconnectGraceMs: 1000,
-  });
-  return { presence, hub };
-}
+const setUp = () => createTestHub(1000);
 
 test('a connection that left keeps its upload credentials and streams until they are released', () => {
   const { presence, hub } = setUp();

@@ -11,15 +11,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
+import type { FakeBrowser } from '../emulator/support/fake-browser';
+import { joinSession } from '../emulator/support/join-session';
 import { startTestEmulator } from '../helpers/emulator';
-import {
-  archivePath,
-  createSession,
-  jwtClientToken,
-  rest,
-  type Project,
-} from '../emulator/support/platform-client';
+import { archivePath, createSession, rest, type Project } from '../emulator/support/platform-client';
 import { finishUpload, putChunk } from '../emulator/support/uploads';
 
 jest.setTimeout(90_000);
@@ -124,6 +119,23 @@ async function startArchive(
   return (res.body as ArchiveBody).id;
 }
 
+/** A composed archive, once its recorder is elected, and an individual one beside it, named `<label> …`. */
+async function startBoth(
+  emulator: RunningEmulator,
+  browser: FakeBrowser,
+  sessionId: string,
+  label: string,
+): Promise<{ composedId: string; individualId: string }> {
+  const composedId = await startArchive(emulator, sessionId, { name: `${label} composed` });
+  await browser.waitFor((m) => m.type === 'recorderElected' && m.archiveId === composedId);
+  const individualId = await startArchive(emulator, sessionId, {
+    name: `${label} individual`,
+    outputMode: 'individual',
+    multiArchiveTag: 'individual',
+  });
+  return { composedId, individualId };
+}
+
 async function getArchive(emulator: RunningEmulator, id: string): Promise<ArchiveBody> {
   return (await rest(emulator, 'GET', archivePath(emulator, `/${id}`))).body as ArchiveBody;
 }
@@ -197,21 +209,11 @@ it('survives SIGKILL while recording, while chunks are written, while assembling
   // 1. Completed archives, composed and individual, made before any crash.
   let emulator = await startChild(dataDir);
   const sessionId = await createSession(emulator);
-  let browser = await FakeBrowser.join(realtimeUrlOf(emulator.url), {
-    apiKey: API_KEY,
-    sessionId,
-    token: await jwtClientToken(emulator, sessionId),
-  });
+  let browser = await joinSession(emulator, sessionId);
   let streamId = await browser.publish();
   const completed = new Map<string, ArchiveBody>();
   {
-    const composedId = await startArchive(emulator, sessionId, { name: 'done composed' });
-    await browser.waitFor((m) => m.type === 'recorderElected' && m.archiveId === composedId);
-    const individualId = await startArchive(emulator, sessionId, {
-      name: 'done individual',
-      outputMode: 'individual',
-      multiArchiveTag: 'individual',
-    });
+    const { composedId, individualId } = await startBoth(emulator, browser, sessionId, 'done');
     for (let seq = 0; seq < 3; seq++) {
       expect(
         (await putChunk(emulator, browser, composedId, 'composed', seq, randomBytes(CHUNK_BYTES))).status,
@@ -232,13 +234,7 @@ it('survives SIGKILL while recording, while chunks are written, while assembling
   }
 
   // 2. Two archives recording, chunks streaming into both; SIGKILL with writes in flight.
-  const composedId = await startArchive(emulator, sessionId, { name: 'crash composed' });
-  await browser.waitFor((m) => m.type === 'recorderElected' && m.archiveId === composedId);
-  const individualId = await startArchive(emulator, sessionId, {
-    name: 'crash individual',
-    outputMode: 'individual',
-    multiArchiveTag: 'individual',
-  });
+  const { composedId, individualId } = await startBoth(emulator, browser, sessionId, 'crash');
   const acked = new Map<string, number>([
     [composedId, 0],
     [individualId, 0],
@@ -285,11 +281,7 @@ it('survives SIGKILL while recording, while chunks are written, while assembling
   expect((acked.get(composedId) ?? 0) + (acked.get(individualId) ?? 0)).toBeGreaterThan(0);
 
   // 3. SIGKILL right after a stop, while the archive file is being assembled.
-  browser = await FakeBrowser.join(realtimeUrlOf(emulator.url), {
-    apiKey: API_KEY,
-    sessionId,
-    token: await jwtClientToken(emulator, sessionId),
-  });
+  browser = await joinSession(emulator, sessionId);
   streamId = await browser.publish();
   const bigId = await startArchive(emulator, sessionId, { name: 'assembling', outputMode: 'individual' });
   const bigChunks = 24;
@@ -348,11 +340,7 @@ it('at start removes what a delete left behind, and moves what the state does no
     let deletedId = '';
     try {
       const sessionId = await createSession(first);
-      const browser = await FakeBrowser.join(realtimeUrlOf(first.url), {
-        apiKey: first.apiKey,
-        sessionId,
-        token: await jwtClientToken(first, sessionId),
-      });
+      const browser = await joinSession(first, sessionId);
       await browser.publish();
       const started = await rest(first, 'POST', archivePath(first), { body: { sessionId } });
       deletedId = (started.body as ArchiveBody).id;

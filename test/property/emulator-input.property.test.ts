@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import WebSocket from 'ws';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { rawRequest } from '../helpers/raw-request';
-import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
+import { realtimeUrlOf, type FakeBrowser } from '../emulator/support/fake-browser';
+import { joinSession } from '../emulator/support/join-session';
 import {
   archivePath,
   createSession,
@@ -31,16 +32,8 @@ beforeAll(async () => {
   emu = await startTestEmulator({ limits: { maxChunkBytes: MAX_CHUNK_BYTES } });
   sessionId = await createSession(emu);
   otherSessionId = await createSession(emu);
-  bystander = await FakeBrowser.join(realtimeUrlOf(emu.url), {
-    apiKey: emu.apiKey,
-    sessionId,
-    token: await jwtClientToken(emu, sessionId),
-  });
-  sender = await FakeBrowser.join(realtimeUrlOf(emu.url), {
-    apiKey: emu.apiKey,
-    sessionId,
-    token: await jwtClientToken(emu, sessionId, { role: 'moderator' }),
-  });
+  bystander = await joinSession(emu, sessionId);
+  sender = await joinSession(emu, sessionId, { role: 'moderator' });
 });
 afterAll(async () => {
   await bystander?.leave().catch(() => undefined);

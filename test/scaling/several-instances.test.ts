@@ -62,6 +62,9 @@ afterAll(async () => {
 const cookieOf = (res: request.Response): string[] => res.get('Set-Cookie') ?? [];
 
 const on = (i: number) => request(instances[i % instances.length]!.url);
+/** A state change sent to instance `i` with the cookie and CSRF token of `page`. */
+const postWithPage = (i: number, path: string, page: request.Response) =>
+  on(i).post(path).set('Cookie', cookieOf(page)).set('x-csrf-token', readCsrfToken(page.text)).send({});
 
 describe('two instances sharing one Redis', () => {
   let archivingSessionId: string;
@@ -122,12 +125,7 @@ describe('two instances sharing one Redis', () => {
     const page = await on(0).get('/host').expect(200);
     await instances[0]!.close();
     instances[0] = await start();
-    await on(0)
-      .post('/start')
-      .set('Cookie', cookieOf(page))
-      .set('x-csrf-token', readCsrfToken(page.text))
-      .send({})
-      .expect(200);
+    await postWithPage(0, '/start', page).expect(200);
     expect(readPageData((await on(0).get('/participant').expect(200)).text).sessionId).toBe(
       archivingSessionId,
     );
@@ -180,20 +178,10 @@ describe('two instances sharing one Redis', () => {
       );
     }
     expect(sessionCreates()).toBe(createsBefore);
-    await on(0)
-      .post('/stop/b40ef09b-3811-4726-b508-e41a0f96c68f')
-      .set('Cookie', cookieOf(page))
-      .set('x-csrf-token', readCsrfToken(page.text))
-      .send({})
-      .expect(200);
+    await postWithPage(0, '/stop/b40ef09b-3811-4726-b508-e41a0f96c68f', page).expect(200);
     // The CSRF key came back with them: an instance started now signs with the same key.
     await instances[1]!.close();
     instances[1] = await start();
-    await on(1)
-      .post('/start')
-      .set('Cookie', cookieOf(page))
-      .set('x-csrf-token', readCsrfToken(page.text))
-      .send({})
-      .expect(200);
+    await postWithPage(1, '/start', page).expect(200);
   });
 });

@@ -3,32 +3,25 @@
  * sent by a page on another site is refused by its Origin or Sec-Fetch-Site even with a valid cookie and token.
  */
 import request from 'supertest';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { browse, createEmulatorHarness, readCsrfToken, type Harness } from '../app/helpers/app-harness';
+import { browse, readCsrfToken } from '../app/helpers/app-harness';
+import { useEmulatorApp } from '../app/helpers/emulator-app';
 
 /** An ID of the shape the server used to issue, chosen by an attacker. */
 const CHOSEN_ID = 'attacker-chosen-id-0123456789abcdef';
 
 describe('CSRF cookie and second line', () => {
-  let emulator: TestEmulator;
-  let harness: Harness;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    harness = createEmulatorHarness(emulator);
-  });
-  afterAll(() => emulator.close());
+  const site = useEmulatorApp();
 
   const cookieOf = (res: request.Response): string | undefined =>
     ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('csrf_id='));
 
   it('a cookie ID chosen by the client is replaced, and earns no token', async () => {
-    const page = await request(harness.app).get('/').set('Cookie', `csrf_id=${CHOSEN_ID}`).expect(200);
+    const page = await request(site.app).get('/').set('Cookie', `csrf_id=${CHOSEN_ID}`).expect(200);
     const issued = cookieOf(page);
     expect(issued).toBeDefined();
     expect(issued).not.toContain(CHOSEN_ID);
     // The token on that page belongs to the new cookie; with the chosen one it is refused.
-    const res = await request(harness.app)
+    const res = await request(site.app)
       .post('/start')
       .set('Cookie', `csrf_id=${CHOSEN_ID}`)
       .set('x-csrf-token', readCsrfToken(page.text))
@@ -38,11 +31,11 @@ describe('CSRF cookie and second line', () => {
   });
 
   it('a cookie whose signature does not match its ID is replaced', async () => {
-    const { agent } = await browse(harness.app);
-    const first = cookieOf(await request(harness.app).get('/').expect(200)) ?? '';
+    const { agent } = await browse(site.app);
+    const first = cookieOf(await request(site.app).get('/').expect(200)) ?? '';
     const [id] = first.slice('csrf_id='.length).split(';')[0]?.split('.') ?? [];
     for (const forged of [`${id}.bad-signature`, `${id}`, `${CHOSEN_ID}.${'A'.repeat(43)}`]) {
-      const res = await request(harness.app).get('/').set('Cookie', `csrf_id=${forged}`).expect(200);
+      const res = await request(site.app).get('/').set('Cookie', `csrf_id=${forged}`).expect(200);
       expect([forged, cookieOf(res)]).toEqual([forged, expect.stringMatching(/^csrf_id=/)]);
     }
     expect((await agent.get('/').expect(200)).headers['set-cookie']).toBeUndefined();
@@ -54,18 +47,18 @@ describe('CSRF cookie and second line', () => {
       ['Sec-Fetch-Site', 'cross-site'],
       ['Sec-Fetch-Site', 'same-site'],
     ])('%s: %s is refused with 403 and starts nothing', async (header, value) => {
-      const before = await harness.opentok.archives.all();
-      const { agent, csrfToken } = await browse(harness.app);
+      const before = await site.harness.opentok.archives.all();
+      const { agent, csrfToken } = await browse(site.app);
       const res = await agent.post('/start').set('x-csrf-token', csrfToken).set(header, value).send({});
       expect(res.status).toBe(403);
-      expect((await harness.opentok.archives.all()).total).toBe(before.total);
+      expect((await site.harness.opentok.archives.all()).total).toBe(before.total);
     });
 
     it.each([
       ['Origin', 'http://127.0.0.1:3000'],
       ['Sec-Fetch-Site', 'same-origin'],
     ])('%s: %s reaches the route', async (header, value) => {
-      const { agent, csrfToken } = await browse(harness.app);
+      const { agent, csrfToken } = await browse(site.app);
       const res = await agent.post('/start').set('x-csrf-token', csrfToken).set(header, value).send({});
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/Nobody is publishing yet/);
@@ -73,7 +66,7 @@ describe('CSRF cookie and second line', () => {
 
     // Browsers send "Origin: null" on a form post under Referrer-Policy: no-referrer: Sec-Fetch-Site decides.
     it('Origin: null is judged by Sec-Fetch-Site: the page’s own form passes, another site’s does not', async () => {
-      const { agent, csrfToken } = await browse(harness.app);
+      const { agent, csrfToken } = await browse(site.app);
       const post = (site: string) =>
         agent
           .post('/start')
@@ -89,7 +82,7 @@ describe('CSRF cookie and second line', () => {
     it.each(['/stop/00000000-0000-4000-8000-000000000000', '/delete/00000000-0000-4000-8000-000000000000'])(
       '%s from another site is refused',
       async (path) => {
-        const { agent, csrfToken } = await browse(harness.app);
+        const { agent, csrfToken } = await browse(site.app);
         const res = await agent
           .post(path)
           .set('x-csrf-token', csrfToken)

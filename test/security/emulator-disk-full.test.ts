@@ -8,15 +8,13 @@ import { promises as fs } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { unzipSync } from 'fflate';
-import pino from 'pino';
-import { createArchiveAssembly } from '../../src/emulator/archives/archive-assembly';
-import { createArchiveRecords } from '../../src/emulator/archives/archive-records';
 import { createMediaFiles, type OpenFile } from '../../src/emulator/media/media-files';
-import { createPresenceRegistry } from '../../src/emulator/realtime/presence-registry';
 import { openRecordFilesStore } from '../../src/emulator/storage/record-files-store';
 import type { ArchiveRecord, UploadRecord } from '../../src/emulator/storage/records';
+import { createLogLines } from '../helpers/log-lines';
+import { createTestAssembly } from '../emulator/support/assembly';
+import { stoppedArchive as seedStoppedArchive, uploadRecord } from '../emulator/support/records';
 
 const ARCHIVE_ID = '0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f';
 const CHUNKS: Record<string, Buffer[]> = {
@@ -26,47 +24,17 @@ const CHUNKS: Record<string, Buffer[]> = {
 
 function upload(streamId: string): UploadRecord {
   const chunks = CHUNKS[streamId] ?? [];
-  return {
-    streamId,
-    connectionId: `${streamId}-connection`,
-    connectionData: streamId,
-    videoType: 'camera',
+  return uploadRecord(streamId, {
     nextSeq: chunks.length,
     bytes: chunks.reduce((sum, c) => sum + c.length, 0),
-    finished: true,
-    startTimeOffset: 0,
-    stopTimeOffset: 1000,
-    note: null,
-  };
+  });
 }
 
-const stoppedArchive: ArchiveRecord = {
+const stoppedArchive = seedStoppedArchive({
   id: ARCHIVE_ID,
-  apiKey: '100000001',
-  sessionId: '1_MX4xMDAwMDAwMDF-fjE3MDAwMDAwMDAwMDB-dGVzdA-fg',
   name: 'complete recording',
-  status: 'stopped',
-  reason: 'user initiated',
-  createdAt: 1_000,
-  updatedAt: 5_000,
-  stoppedAt: 5_000,
-  size: 0,
-  duration: 4,
-  outputMode: 'individual',
-  hasAudio: true,
-  hasVideo: true,
-  resolution: null,
-  streamMode: 'auto',
-  layout: null,
-  multiArchiveTag: null,
-  maxBitrate: null,
-  quantizationParameter: null,
-  streams: [],
-  sha256sum: '',
   uploads: { alice: upload('alice'), bob: upload('bob') },
-  recorders: [],
-  file: null,
-};
+});
 
 /** A disk whose file writes fail with ENOSPC while `full` is set; `refusals` counts them. */
 function createDisk() {
@@ -88,16 +56,7 @@ function createDisk() {
 }
 
 let dataDir: string;
-const lines: string[] = [];
-const logger = pino(
-  { level: 'info' },
-  new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  }),
-);
+const { lines, logger } = createLogLines('info');
 
 beforeEach(async () => {
   lines.splice(0);
@@ -116,12 +75,9 @@ afterEach(() => rm(dataDir, { recursive: true, force: true }));
 async function openAssembly(openFile?: OpenFile) {
   const store = await openRecordFilesStore(dataDir, { logger });
   const media = createMediaFiles(dataDir, { openFile });
-  const records = createArchiveRecords({ store, logger });
-  const assembly = createArchiveAssembly({
-    records,
+  const assembly = createTestAssembly({
+    store,
     media,
-    presence: createPresenceRegistry(),
-    finishDeadlineMs: 30_000,
     retryDelays: { firstMs: 20, maxMs: 80 },
     clock: Date.now,
     logger,

@@ -8,9 +8,9 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { addDurationToHead } from '../../src/emulator/media/webm-duration';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
-import { archivePath, createSession, jwtClientToken, rest } from '../emulator/support/platform-client';
+import type { FakeBrowser } from '../emulator/support/fake-browser';
+import { archivePath, createSession, rest } from '../emulator/support/platform-client';
+import { useSharedEmulator } from '../emulator/support/shared-emulator';
 import { finishUpload, putChunk } from '../emulator/support/uploads';
 import { ebml, readInfoDuration, uintBytes, unknownSize } from '../emulator/support/webm';
 
@@ -33,25 +33,11 @@ function nestedSeekWebm(depth: number): Buffer {
   ]);
 }
 
-let emu: TestEmulator;
-const browsers: FakeBrowser[] = [];
-
-beforeAll(async () => {
-  emu = await startTestEmulator({ limits: { finishDeadlineMs: 800, emptySessionGraceMs: 200 } });
-});
-afterEach(async () => {
-  await Promise.all(browsers.splice(0).map((b) => b.leave()));
-});
-afterAll(() => emu.close());
+const emu = useSharedEmulator({ limits: { finishDeadlineMs: 800, emptySessionGraceMs: 200 } });
 
 type ArchiveBody = { id: string; status: string; url: string | null };
 
-async function join(sessionId: string, data: string): Promise<FakeBrowser> {
-  const token = await jwtClientToken(emu, sessionId, { data });
-  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), { apiKey: emu.apiKey, sessionId, token });
-  browsers.push(browser);
-  return browser;
-}
+const join = (sessionId: string, data: string): Promise<FakeBrowser> => emu.join(sessionId, { data });
 
 async function upload(browser: FakeBrowser, archiveId: string, streamId: string, chunks: Buffer[]) {
   for (const [seq, chunk] of chunks.entries()) {
@@ -105,22 +91,43 @@ it('reads the head of a WebM with 10,000 nested Seek elements without recursion,
 });
 
 describe('individual archive', () => {
-  it("keeps the host's stream when a participant uploads a WebM of 10,000 nested Seek elements", async () => {
+  /**
+   * An individual archive of one client per entry, each publishing and uploading its chunks; `beforeFinish`
+   * runs once all chunks are stored, before the uploads finish and the archive stops.
+   */
+  async function recordIndividually(
+    publishers: Array<{ data: string; chunks: Buffer[] }>,
+    beforeFinish?: (archiveId: string, streams: string[]) => Promise<void>,
+  ): Promise<{ archiveId: string; streams: string[] }> {
     const sessionId = await createSession(emu);
-    const host = await join(sessionId, 'host');
-    const guest = await join(sessionId, 'guest');
-    const hostStream = await host.publish();
-    const guestStream = await guest.publish();
+    const clients: FakeBrowser[] = [];
+    for (const { data } of publishers) clients.push(await join(sessionId, data));
+    const streams: string[] = [];
+    for (const client of clients) streams.push(await client.publish());
     const started = await rest(emu, 'POST', archivePath(emu), {
       body: { sessionId, outputMode: 'individual' },
     });
     const archiveId = (started.body as ArchiveBody).id;
-    const crafted = nestedSeekWebm(10_000);
-    await upload(host, archiveId, hostStream, chunksOf(RECORDING, 2500));
-    await upload(guest, archiveId, guestStream, [crafted]);
-    await finishUpload(emu, host, archiveId, hostStream);
-    await finishUpload(emu, guest, archiveId, guestStream);
+    for (const [i, { chunks }] of publishers.entries()) {
+      await upload(clients[i] as FakeBrowser, archiveId, streams[i] as string, chunks);
+    }
+    await beforeFinish?.(archiveId, streams);
+    for (const [i, client] of clients.entries())
+      await finishUpload(emu, client, archiveId, streams[i] as string);
     await rest(emu, 'POST', archivePath(emu, `/${archiveId}/stop`));
+    return { archiveId, streams };
+  }
+
+  const removeChunk = (archiveId: string, streamId: string | undefined, seq: number): Promise<void> =>
+    rm(path.join(emu.dataDir, 'media', archiveId, String(streamId), `${String(seq).padStart(8, '0')}.chunk`));
+
+  it("keeps the host's stream when a participant uploads a WebM of 10,000 nested Seek elements", async () => {
+    const crafted = nestedSeekWebm(10_000);
+    const { archiveId, streams } = await recordIndividually([
+      { data: 'host', chunks: chunksOf(RECORDING, 2500) },
+      { data: 'guest', chunks: [crafted] },
+    ]);
+    const [hostStream, guestStream] = streams;
 
     const { archive, bytes } = await settle(archiveId);
     expect(archive.status).toBe('available');
@@ -132,21 +139,14 @@ describe('individual archive', () => {
   });
 
   it('keeps the other streams when one lost a chunk, names it in the manifest and keeps its media', async () => {
-    const sessionId = await createSession(emu);
-    const host = await join(sessionId, 'host');
-    const guest = await join(sessionId, 'guest');
-    const hostStream = await host.publish();
-    const guestStream = await guest.publish();
-    const started = await rest(emu, 'POST', archivePath(emu), {
-      body: { sessionId, outputMode: 'individual' },
-    });
-    const archiveId = (started.body as ArchiveBody).id;
-    await upload(host, archiveId, hostStream, chunksOf(RECORDING, 2500));
-    await upload(guest, archiveId, guestStream, chunksOf(RECORDING, 3000));
-    await rm(path.join(emu.dataDir, 'media', archiveId, guestStream, '00000001.chunk'));
-    await finishUpload(emu, host, archiveId, hostStream);
-    await finishUpload(emu, guest, archiveId, guestStream);
-    await rest(emu, 'POST', archivePath(emu, `/${archiveId}/stop`));
+    const { archiveId, streams } = await recordIndividually(
+      [
+        { data: 'host', chunks: chunksOf(RECORDING, 2500) },
+        { data: 'guest', chunks: chunksOf(RECORDING, 3000) },
+      ],
+      (archiveId, [, guestStream]) => removeChunk(archiveId, guestStream, 1),
+    );
+    const [hostStream, guestStream] = streams;
 
     const { archive, bytes } = await settle(archiveId);
     expect(archive.status).toBe('available');
@@ -172,17 +172,10 @@ describe('individual archive', () => {
   });
 
   it('fails only when no stream could be read', async () => {
-    const sessionId = await createSession(emu);
-    const guest = await join(sessionId, 'guest');
-    const guestStream = await guest.publish();
-    const started = await rest(emu, 'POST', archivePath(emu), {
-      body: { sessionId, outputMode: 'individual' },
-    });
-    const archiveId = (started.body as ArchiveBody).id;
-    await upload(guest, archiveId, guestStream, chunksOf(RECORDING, 3000));
-    await rm(path.join(emu.dataDir, 'media', archiveId, guestStream, '00000000.chunk'));
-    await finishUpload(emu, guest, archiveId, guestStream);
-    await rest(emu, 'POST', archivePath(emu, `/${archiveId}/stop`));
+    const { archiveId } = await recordIndividually(
+      [{ data: 'guest', chunks: chunksOf(RECORDING, 3000) }],
+      (archiveId, [guestStream]) => removeChunk(archiveId, guestStream, 0),
+    );
     expect((await settle(archiveId)).archive.status).toBe('failed');
   });
 });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
 import { archivePath, createSession, jwtClientToken, rest } from '../emulator/support/platform-client';
+import { historyState as seededHistory } from '../emulator/support/records';
 import { putChunk } from '../emulator/support/uploads';
 
 const STORED_SESSIONS = 3000;
@@ -18,53 +19,13 @@ const SMALL_WRITE_BYTES = 16 * 1024;
 
 /** An emulator.json of an earlier version, holding a long history. */
 function historyState(): string {
-  const sessions: Record<string, unknown> = {};
-  for (let n = 0; n < STORED_SESSIONS; n++) {
-    const sessionId = `1_MX4xMDAwMDAwMDF-fjE3MDAwMDAwMDAwMDB-history${n}`;
-    sessions[sessionId] = {
-      sessionId,
-      apiKey: '100000001',
-      mediaMode: 'routed',
-      archiveMode: 'manual',
-      location: '',
-      e2ee: false,
-      archiveName: `meeting ${n}`,
-      archiveResolution: null,
-      createdAt: 1_700_000_000_000 + n,
-    };
-  }
-  const archives: Record<string, unknown> = {};
-  for (let n = 0; n < STORED_ARCHIVES; n++) {
-    const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-    archives[id] = {
-      id,
-      apiKey: '100000001',
-      sessionId: Object.keys(sessions)[n],
-      name: `recording ${n}`,
-      status: 'deleted',
-      reason: 'user initiated',
-      createdAt: 1_700_000_000_000 + n,
-      updatedAt: 1_700_000_060_000 + n,
-      stoppedAt: 1_700_000_060_000 + n,
-      size: 1_000_000,
-      duration: 60,
-      outputMode: 'individual',
-      hasAudio: true,
-      hasVideo: true,
-      resolution: null,
-      streamMode: 'auto',
-      layout: null,
-      multiArchiveTag: null,
-      maxBitrate: null,
-      quantizationParameter: null,
-      streams: [],
-      sha256sum: 'c2hhMjU2',
-      uploads: {},
-      recorders: [],
-      file: null,
-    };
-  }
-  return JSON.stringify({ version: 1, sessions, archives });
+  return seededHistory(STORED_SESSIONS, STORED_ARCHIVES, (n) => ({
+    updatedAt: 1_700_000_060_000 + n,
+    stoppedAt: 1_700_000_060_000 + n,
+    size: 1_000_000,
+    duration: 60,
+    sha256sum: 'c2hhMjU2',
+  }));
 }
 
 interface FileState {

@@ -7,10 +7,11 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { startEmulatorServer } from '../../src/emulator/server';
 import { startTestEmulator } from '../helpers/emulator';
+import { createLogLines } from '../helpers/log-lines';
+import { archiveRecord as seedArchive, sessionRecord } from '../emulator/support/records';
 import { createSession } from '../emulator/support/platform-client';
 
 const SESSION_ID = '1_MX4xMDAwMDAwMDF-fjE3MDAwMDAwMDAwMDB-dGVzdA-fg';
@@ -26,55 +27,24 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
-function sessionRecord(): Record<string, unknown> {
-  return {
-    sessionId: SESSION_ID,
-    apiKey: '100000001',
-    mediaMode: 'routed',
-    archiveMode: 'manual',
-    location: '',
-    e2ee: false,
-    archiveName: null,
-    archiveResolution: null,
-    createdAt: 1_700_000_000_000,
-  };
-}
-
 function archiveRecord(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+  const kept = seedArchive({
     id: ARCHIVE_ID,
-    apiKey: '100000001',
     sessionId: SESSION_ID,
     name: 'kept',
-    status: 'available',
-    reason: 'user initiated',
-    createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_060_000,
     stoppedAt: 1_700_000_060_000,
     size: 11,
     duration: 60,
-    outputMode: 'composed',
-    hasAudio: true,
-    hasVideo: true,
-    resolution: '640x480',
-    streamMode: 'auto',
-    layout: null,
-    multiArchiveTag: null,
-    maxBitrate: null,
-    quantizationParameter: null,
-    streams: [],
-    sha256sum: '',
-    uploads: {},
-    recorders: [],
     file: { fileName: `${ARCHIVE_ID}.webm`, contentType: 'video/webm' },
-    ...overrides,
-  };
+  });
+  return { ...kept, ...overrides };
 }
 
 function stateWith(archive: Record<string, unknown>): string {
   return JSON.stringify({
     version: 1,
-    sessions: { [SESSION_ID]: sessionRecord() },
+    sessions: { [SESSION_ID]: sessionRecord({ sessionId: SESSION_ID }) },
     archives: { [String(archive.id)]: archive },
   });
 }
@@ -96,17 +66,6 @@ async function snapshot(): Promise<Record<string, string>> {
     files[path.relative(dataDir, file)] = await readFile(file, 'utf8');
   }
   return files;
-}
-
-function logSink(): { lines: string[]; logger: pino.Logger } {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { lines, logger: pino({ level: 'info' }, sink) };
 }
 
 describe('a state file that is not valid', () => {
@@ -216,7 +175,7 @@ describe('values from the state that would build a path', () => {
 describe('files the state does not list', () => {
   it('are moved to orphans/ and logged when the state file is missing, never deleted', async () => {
     await putRecordings();
-    const { lines, logger } = logSink();
+    const { lines, logger } = createLogLines('info');
     const running = await startEmulatorServer({ dataDir, logger });
     await running.close();
 

@@ -1,18 +1,9 @@
 /** The emulator's own response headers (it answers before the app's helmet), private downloads and its request log. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { startEmulatorServer, type RunningEmulatorServer } from '../../src/emulator/server';
-import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
-import {
-  archivePath,
-  createSession,
-  jwtClientToken,
-  rest,
-  restJwt,
-} from '../emulator/support/platform-client';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { joinSession } from '../emulator/support/join-session';
+import { archivePath, createSession, rest, restJwt } from '../emulator/support/platform-client';
 import { finishUpload, putChunk } from '../emulator/support/uploads';
 
 interface LogLine {
@@ -24,36 +15,24 @@ interface LogLine {
   durationMs?: number;
 }
 
-let running: RunningEmulatorServer;
-let dataDir: string;
+let running: TestEmulator;
 let logText = '';
 const project = { url: '', apiKey: '', apiSecret: '' };
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'emulator-trust-'));
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       logText += chunk.toString();
       done();
     },
   });
-  running = await startEmulatorServer({
-    dataDir,
-    host: '127.0.0.1',
-    port: 0,
+  running = await startTestEmulator({
     logger: pino({ level: 'debug' }, sink),
     limits: { finishDeadlineMs: 200 },
   });
-  Object.assign(project, {
-    url: running.url,
-    apiKey: running.emulator.apiKey,
-    apiSecret: running.emulator.apiSecret,
-  });
+  Object.assign(project, { url: running.url, apiKey: running.apiKey, apiSecret: running.apiSecret });
 });
-afterAll(async () => {
-  await running.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => running.close());
 
 const requestLines = (): LogLine[] =>
   logText
@@ -65,11 +44,7 @@ const requestLines = (): LogLine[] =>
 /** An individual archive with one chunk, stopped and assembled: its `url` is a signed download link. */
 async function availableArchive(): Promise<{ url: string; uploadKey: string }> {
   const sessionId = await createSession(project);
-  const browser = await FakeBrowser.join(realtimeUrlOf(project.url), {
-    apiKey: project.apiKey,
-    sessionId,
-    token: await jwtClientToken(project, sessionId),
-  });
+  const browser = await joinSession(project, sessionId);
   const streamId = await browser.publish();
   const started = await rest(project, 'POST', archivePath(project), {
     body: { sessionId, outputMode: 'individual' },

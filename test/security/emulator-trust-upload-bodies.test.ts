@@ -1,14 +1,9 @@
 /** Upload bodies: nothing is read before the caller may write that upload, chunks take no encoding, inflation is bounded. */
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
-import {
-  archivePath,
-  createSession,
-  jwtClientToken,
-  rest,
-  restJwt,
-} from '../emulator/support/platform-client';
+import type { FakeBrowser } from '../emulator/support/fake-browser';
+import { joinSession } from '../emulator/support/join-session';
+import { archivePath, createSession, rest, restJwt } from '../emulator/support/platform-client';
 import { getUploadState, mediaUrl, putChunk, uploadHeaders } from '../emulator/support/uploads';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 
@@ -24,10 +19,22 @@ let stranger: FakeBrowser;
 const bomb = gzipSync(Buffer.alloc(16 * 1024 * 1024, ' '), { level: 9 });
 
 async function join(sessionId: string): Promise<FakeBrowser> {
-  const token = await jwtClientToken(emu, sessionId);
-  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), { apiKey: emu.apiKey, sessionId, token });
+  const browser = await joinSession(emu, sessionId);
   browsers.push(browser);
   return browser;
+}
+
+/** The publisher's finish request for its upload, with a gzip-encoded JSON body. */
+function postGzippedFinish(body: Buffer): Promise<Response> {
+  return fetch(mediaUrl(emu, archiveId, streamId, '/finish'), {
+    method: 'POST',
+    headers: {
+      ...uploadHeaders(publisher),
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    },
+    body,
+  });
 }
 
 beforeAll(async () => {
@@ -133,15 +140,7 @@ describe('a media chunk', () => {
 
 describe('a JSON body with an encoding', () => {
   it('is inflated no further than its limit: finishing an upload and starting an archive', async () => {
-    const finish = await fetch(mediaUrl(emu, archiveId, streamId, '/finish'), {
-      method: 'POST',
-      headers: {
-        ...uploadHeaders(publisher),
-        'content-type': 'application/json',
-        'content-encoding': 'gzip',
-      },
-      body: bomb,
-    });
+    const finish = await postGzippedFinish(bomb);
     expect(finish.status).toBe(413);
     const start = await fetch(`${emu.url}${archivePath(emu)}`, {
       method: 'POST',
@@ -156,15 +155,9 @@ describe('a JSON body with an encoding', () => {
   });
 
   it('within its limit is read as before', async () => {
-    const finish = await fetch(mediaUrl(emu, archiveId, streamId, '/finish'), {
-      method: 'POST',
-      headers: {
-        ...uploadHeaders(publisher),
-        'content-type': 'application/json',
-        'content-encoding': 'gzip',
-      },
-      body: gzipSync(JSON.stringify({ startTimeOffset: 0, stopTimeOffset: 500 })),
-    });
+    const finish = await postGzippedFinish(
+      gzipSync(JSON.stringify({ startTimeOffset: 0, stopTimeOffset: 500 })),
+    );
     expect({ status: finish.status, body: await finish.json() }).toEqual({
       status: 200,
       body: { nextSeq: 1, finished: true },

@@ -4,9 +4,10 @@
  */
 import { promises as fs } from 'node:fs';
 import { z } from 'zod';
-import { StateFileError, StorageError } from '../errors';
+import { StorageError } from '../errors';
 import type { ArchiveRecord, SessionRecord } from './records';
-import { archiveRecordSchema, describeRecordIssues, fieldOf, sessionRecordSchema } from './record-schema';
+import { archiveRecordSchema, sessionRecordSchema } from './record-schema';
+import { parseStateFile } from './state-file-parse';
 
 export const LEGACY_STATE_FILE = 'emulator.json';
 
@@ -35,10 +36,6 @@ const legacyStateSchema = z
     }
   });
 
-/** What every refusal ends with: the data is intact, and what to do about the file. */
-export const UNCHANGED_ADVICE =
-  'The emulator did not start and changed nothing in the data folder: correct the file (or restore it from a backup) and start again.';
-
 /** The state of `filePath`, or null when there is none; a StateFileError when it is not a valid state. */
 export async function readLegacyStateFile(filePath: string): Promise<LegacyState | null> {
   const text = await fs.readFile(filePath, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -46,27 +43,9 @@ export async function readLegacyStateFile(filePath: string): Promise<LegacyState
     throw new StorageError({ message: `Could not read ${filePath}`, path: filePath, cause: error });
   });
   if (text === null) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new StateFileError({
-      message: `${filePath} is not valid JSON (${(cause as Error).message}). ${UNCHANGED_ADVICE}`,
-      path: filePath,
-      field: null,
-      cause,
-    });
-  }
-  const parsed = legacyStateSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new StateFileError({
-      message: `${filePath} is not a valid emulator state: ${describeRecordIssues(parsed.error)}. ${UNCHANGED_ADVICE}`,
-      path: filePath,
-      field: fieldOf(parsed.error),
-    });
-  }
+  const state = parseStateFile(filePath, text, legacyStateSchema, 'a valid emulator state');
   return {
-    sessions: Object.values(parsed.data.sessions),
-    archives: Object.values(parsed.data.archives),
+    sessions: Object.values(state.sessions),
+    archives: Object.values(state.archives),
   };
 }

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { StateFileError, StorageError } from '../errors';
 import { isTempName } from './atomic-file';
-import { UNCHANGED_ADVICE } from './legacy-state-file';
-import { archiveRecordSchema, describeRecordIssues, fieldOf, sessionRecordSchema } from './record-schema';
+import { archiveRecordSchema, sessionRecordSchema } from './record-schema';
 import type { ArchiveRecord, SessionRecord } from './records';
+import { parseStateFile, UNCHANGED_ADVICE } from './state-file-parse';
 
 export const RECORDS_DIR = 'records';
 /** Files read or written at once: enough to overlap their I/O, few enough for any open-file limit. */
@@ -82,26 +82,8 @@ async function readFolder<T>(
     const text = await fs.readFile(filePath, 'utf8').catch((cause: unknown) => {
       throw new StorageError({ message: `Could not read ${filePath}`, path: filePath, cause });
     });
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (cause) {
-      throw new StateFileError({
-        message: `${filePath} is not valid JSON (${(cause as Error).message}). ${UNCHANGED_ADVICE}`,
-        path: filePath,
-        field: null,
-        cause,
-      });
-    }
-    const parsed = fileSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new StateFileError({
-        message: `${filePath} is not a valid record: ${describeRecordIssues(parsed.error)}. ${UNCHANGED_ADVICE}`,
-        path: filePath,
-        field: fieldOf(parsed.error),
-      });
-    }
-    const expected = fileNameOf(parsed.data.record as T);
+    const parsed = parseStateFile(filePath, text, fileSchema, 'a valid record');
+    const expected = fileNameOf(parsed.record as T);
     if (name !== expected) {
       throw new StateFileError({
         message: `${filePath} holds the record of ${expected}: a record file is named after its ID. ${UNCHANGED_ADVICE}`,
@@ -109,7 +91,7 @@ async function readFolder<T>(
         field: 'record',
       });
     }
-    records.push({ order: parsed.data.order, record: parsed.data.record as T });
+    records.push({ order: parsed.order, record: parsed.record as T });
   });
   return records.sort((a, b) => a.order - b.order);
 }

@@ -98,7 +98,11 @@ export function historyState(
   for (let n = 0; n < sessions; n++) {
     const sessionId = `1_MX4xMDAwMDAwMDF-fjE3MDAwMDAwMDAwMDB-history${n}`;
     sessionIds.push(sessionId);
-    sessionRecords[sessionId] = sessionRecord({ sessionId, archiveName: `meeting ${n}`, createdAt: SEED_TIME + n });
+    sessionRecords[sessionId] = sessionRecord({
+      sessionId,
+      archiveName: `meeting ${n}`,
+      createdAt: SEED_TIME + n,
+    });
   }
   const archiveRecords: Record<string, ArchiveRecord> = {};
   for (let n = 0; n < archives; n++) {
