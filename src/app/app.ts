@@ -11,7 +11,7 @@ import { createErrorHandler, notFound } from './errors';
 import { createHelloWorldPage } from './hello-world/handlers';
 import { createHostAuth } from './host-auth';
 import { createHostCheck, createHostPolicy, createOriginCheck } from './host-policy';
-import { createHealthCheck, landingPage } from './landing';
+import { createHealthCheck, createLandingPage } from './landing';
 import { BOOTSTRAP_DIST, OPENTOK_CLIENT_DIST, PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { createRequestLogging } from './request-logging';
 import { createRoutes } from './routes';
@@ -130,8 +130,13 @@ export function createApp({
 
   app.use(
     createRoutes({
-      landing: landingPage,
-      health: createHealthCheck({ mode: config.mode, emulatorUrl: emulator?.url, store }),
+      landing: createLandingPage(config.localCredentials),
+      health: createHealthCheck({
+        mode: config.mode,
+        localCredentials: config.localCredentials,
+        emulatorUrl: emulator?.url,
+        store,
+      }),
       helloWorld: createHelloWorldPage({ opentok, mode: config.mode, sessions: helloWorldSessions }),
       archiving: createArchivingHandlers({ opentok, mode: config.mode, sessions: archiveSessions, store }),
       csrf: createCsrf(csrfKey),

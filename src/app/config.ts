@@ -6,6 +6,10 @@ import { z } from 'zod';
 
 export type AppMode = 'local' | 'opentok' | 'vonage';
 
+/** LOCAL_CREDENTIALS: which credentials the app's SDK uses against the in-process emulator. */
+export const LOCAL_CREDENTIALS = ['vonage', 'opentok'] as const;
+export type LocalCredentials = (typeof LOCAL_CREDENTIALS)[number];
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -18,6 +22,8 @@ export interface AppConfig {
   readonly mode: AppMode;
   /** Set in the opentok and vonage modes. */
   readonly credentials?: Readonly<PlatformCredentials>;
+  /** Set in local mode only: the emulator's application (vonage, the default) or its project key (opentok). */
+  readonly localCredentials?: LocalCredentials;
   /** OPENTOK_API_URL; undefined means the SDK's default host for the credentials' flavour. */
   readonly apiUrl?: string;
   readonly host: string;
@@ -42,10 +48,13 @@ export interface AppConfig {
 /** What Express's `trust proxy` takes: on or off, a number of hops, or the proxies' addresses and subnets. */
 export type TrustProxySetting = boolean | number | string;
 
-/** EMULATOR_API_KEY and EMULATOR_API_SECRET (both or neither) and DATA_DIR. */
+/** EMULATOR_API_KEY and EMULATOR_API_SECRET, EMULATOR_APPLICATION_ID and EMULATOR_PRIVATE_KEY_PATH (each pair both or neither), DATA_DIR. */
 export interface EmulatorSettings {
   apiKey?: string;
   apiSecret?: string;
+  /** the Vonage application served; generated in DATA_DIR when unset */
+  applicationId?: string;
+  privateKeyPath?: string;
   dataDir: string;
 }
 
@@ -54,9 +63,6 @@ export interface EmulatorConfig extends Readonly<EmulatorSettings> {
   /** EMULATOR_PORT, default 3001. */
   readonly port: number;
   readonly logLevel: LogLevel;
-  /** EMULATOR_APPLICATION_ID and EMULATOR_PRIVATE_KEY_PATH (both or neither): the Vonage application served. */
-  readonly applicationId?: string;
-  readonly privateKeyPath?: string;
 }
 
 /** A configuration that cannot start the app; the message is one line that says what to set. */
@@ -198,6 +204,8 @@ const EMULATOR_APPLICATION_HINT = 'set both, or neither for an application gener
 interface EmulatorPair {
   EMULATOR_API_KEY?: string;
   EMULATOR_API_SECRET?: string;
+  EMULATOR_APPLICATION_ID?: string;
+  EMULATOR_PRIVATE_KEY_PATH?: string;
 }
 
 // Both or neither: the emulator would otherwise pair the one given with a default the user never sees.
@@ -205,6 +213,12 @@ const hasEmulatorSecretIfKey = (vars: EmulatorPair) => !vars.EMULATOR_API_KEY ||
 const hasEmulatorKeyIfSecret = (vars: EmulatorPair) => !vars.EMULATOR_API_SECRET || !!vars.EMULATOR_API_KEY;
 const EMULATOR_SECRET_MISSING = `EMULATOR_API_KEY is set but EMULATOR_API_SECRET is not: ${EMULATOR_PAIR_HINT}`;
 const EMULATOR_KEY_MISSING = `EMULATOR_API_SECRET is set but EMULATOR_API_KEY is not: ${EMULATOR_PAIR_HINT}`;
+const hasEmulatorKeyPathIfApplication = (vars: EmulatorPair) =>
+  !vars.EMULATOR_APPLICATION_ID || !!vars.EMULATOR_PRIVATE_KEY_PATH;
+const hasEmulatorApplicationIfKeyPath = (vars: EmulatorPair) =>
+  !vars.EMULATOR_PRIVATE_KEY_PATH || !!vars.EMULATOR_APPLICATION_ID;
+const EMULATOR_KEY_PATH_MISSING = `EMULATOR_APPLICATION_ID is set but EMULATOR_PRIVATE_KEY_PATH is not: ${EMULATOR_APPLICATION_HINT}`;
+const EMULATOR_APPLICATION_MISSING = `EMULATOR_PRIVATE_KEY_PATH is set but EMULATOR_APPLICATION_ID is not: ${EMULATOR_APPLICATION_HINT}`;
 
 const isOpenTok = (vars: AppVars) => Boolean(vars.API_KEY || vars.API_SECRET);
 const isVonage = (vars: AppVars) =>
@@ -246,6 +260,16 @@ const appVarsSchema = z.object({
   ICE_SERVERS: iceServers,
   EMULATOR_API_KEY: emulatorApiKey,
   EMULATOR_API_SECRET: optionalText,
+  EMULATOR_APPLICATION_ID: optionalText,
+  EMULATOR_PRIVATE_KEY_PATH: optionalText,
+  LOCAL_CREDENTIALS: optionalText.pipe(
+    z
+      .enum(LOCAL_CREDENTIALS, {
+        error: (issue) =>
+          `LOCAL_CREDENTIALS must be vonage (an application, the default) or opentok (a project key) (got "${String(issue.input)}")`,
+      })
+      .optional(),
+  ),
   DATA_DIR: dataDir,
   REDIS_URL: optionalText.pipe(
     z
@@ -296,6 +320,13 @@ const appConfigSchema = appVarsSchema
   })
   .refine(hasEmulatorSecretIfKey, { error: EMULATOR_SECRET_MISSING })
   .refine(hasEmulatorKeyIfSecret, { error: EMULATOR_KEY_MISSING })
+  .refine(hasEmulatorKeyPathIfApplication, { error: EMULATOR_KEY_PATH_MISSING })
+  .refine(hasEmulatorApplicationIfKeyPath, { error: EMULATOR_APPLICATION_MISSING })
+  // A real project has one flavour, its own: the setting would be silently ignored there.
+  .refine((vars) => !vars.LOCAL_CREDENTIALS || !(isOpenTok(vars) || isVonage(vars)), {
+    error:
+      'LOCAL_CREDENTIALS is set but so are real credentials: it chooses the emulator credentials in local mode only, so unset it',
+  })
   // The emulator keeps its sessions and archives inside the process, so other instances could not see them.
   .refine((vars) => !vars.REDIS_URL || isOpenTok(vars) || isVonage(vars), {
     error: `REDIS_URL is set in local mode, which runs as one instance (the emulator lives in the process): unset REDIS_URL, or ${REAL_PROJECT_HINT}`,
@@ -305,6 +336,7 @@ const appConfigSchema = appVarsSchema
     return Object.freeze({
       mode: credentials ? credentials.kind : 'local',
       credentials: credentials ? Object.freeze(credentials) : undefined,
+      localCredentials: credentials ? undefined : (vars.LOCAL_CREDENTIALS ?? 'vonage'),
       apiUrl: vars.OPENTOK_API_URL,
       host: vars.HOST,
       port: vars.PORT,
@@ -351,7 +383,12 @@ function readCredentials(vars: AppVars, ctx: z.RefinementCtx): PlatformCredentia
 
 function readEmulatorSettings(vars: EmulatorPair & { DATA_DIR: string }): EmulatorSettings {
   const { EMULATOR_API_KEY: apiKey, EMULATOR_API_SECRET: apiSecret, DATA_DIR: dir } = vars;
-  return apiKey && apiSecret ? { apiKey, apiSecret, dataDir: dir } : { dataDir: dir };
+  const { EMULATOR_APPLICATION_ID: applicationId, EMULATOR_PRIVATE_KEY_PATH: privateKeyPath } = vars;
+  return {
+    ...(apiKey && apiSecret ? { apiKey, apiSecret } : {}),
+    ...(applicationId && privateKeyPath ? { applicationId, privateKeyPath } : {}),
+    dataDir: dir,
+  };
 }
 
 const emulatorConfigSchema = z
@@ -366,18 +403,11 @@ const emulatorConfigSchema = z
   })
   .refine(hasEmulatorSecretIfKey, { error: EMULATOR_SECRET_MISSING })
   .refine(hasEmulatorKeyIfSecret, { error: EMULATOR_KEY_MISSING })
-  .refine((vars) => !vars.EMULATOR_APPLICATION_ID || !!vars.EMULATOR_PRIVATE_KEY_PATH, {
-    error: `EMULATOR_APPLICATION_ID is set but EMULATOR_PRIVATE_KEY_PATH is not: ${EMULATOR_APPLICATION_HINT}`,
-  })
-  .refine((vars) => !vars.EMULATOR_PRIVATE_KEY_PATH || !!vars.EMULATOR_APPLICATION_ID, {
-    error: `EMULATOR_PRIVATE_KEY_PATH is set but EMULATOR_APPLICATION_ID is not: ${EMULATOR_APPLICATION_HINT}`,
-  })
+  .refine(hasEmulatorKeyPathIfApplication, { error: EMULATOR_KEY_PATH_MISSING })
+  .refine(hasEmulatorApplicationIfKeyPath, { error: EMULATOR_APPLICATION_MISSING })
   .transform((vars): EmulatorConfig => {
-    const { EMULATOR_APPLICATION_ID: applicationId, EMULATOR_PRIVATE_KEY_PATH: privateKeyPath } = vars;
-    const application = applicationId && privateKeyPath ? { applicationId, privateKeyPath } : {};
     return Object.freeze({
       ...readEmulatorSettings(vars),
-      ...application,
       port: vars.EMULATOR_PORT,
       logLevel: vars.LOG_LEVEL,
     });

@@ -1,23 +1,32 @@
 /** The landing page and the health check. */
 import type { RequestHandler } from 'express';
-import type { AppMode } from './config';
+import type { AppMode, LocalCredentials } from './config';
 import type { StateStore } from './state/state-store';
 
-export const landingPage: RequestHandler = (_req, res) => {
-  res.render('index', { title: 'Video archiving sample' });
-};
+/** `localCredentials` is set in local mode only: the page says which flavour runs and how to switch. */
+export function createLandingPage(localCredentials: LocalCredentials | undefined): RequestHandler {
+  return (_req, res) => {
+    res.render('index', { title: 'Video archiving sample', localCredentials });
+  };
+}
 
 export interface HealthCheckOptions {
   mode: AppMode;
+  /** local mode only */
+  localCredentials: LocalCredentials | undefined;
   emulatorUrl: string | undefined;
   store: StateStore;
 }
 
 /** 503 while the shared store does not answer, so a load balancer sends no page to an instance that would fail it. */
-export function createHealthCheck({ mode, emulatorUrl, store }: HealthCheckOptions): RequestHandler {
+export function createHealthCheck(options: HealthCheckOptions): RequestHandler {
+  const { mode, localCredentials, emulatorUrl, store } = options;
+  const about =
+    mode === 'local' && emulatorUrl
+      ? { mode, ...(localCredentials ? { credentials: localCredentials } : {}), emulatorUrl }
+      : { mode };
   return async (_req, res) => {
     res.set('Cache-Control', 'no-store');
-    const about = mode === 'local' && emulatorUrl ? { mode, emulatorUrl } : { mode };
     try {
       await store.check();
     } catch (error) {

@@ -1,4 +1,5 @@
 /** Composition root: reads .env, validates the configuration, starts the emulator in local mode, listens. */
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dotenv from 'dotenv';
@@ -39,6 +40,8 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
           dataDir: config.emulator.dataDir,
           apiKey: config.emulator.apiKey,
           apiSecret: config.emulator.apiSecret,
+          applicationId: config.emulator.applicationId,
+          privateKeyPath: config.emulator.privateKeyPath,
           iceServers: config.iceServers,
           // The realtime WebSocket opens only from pages of the hosts the app itself answers (host-policy.ts).
           isAllowedOrigin: createHostPolicy(config).isAllowedOrigin,
@@ -58,7 +61,15 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
   const { port } = server.address() as AddressInfo;
   const url = `http://${formatHost(config.host)}:${port}`;
 
-  const opentok = createOpenTok(config, emulator, url);
+  let opentok: OpenTok;
+  try {
+    opentok = await createOpenTok(config, emulator, url);
+  } catch (error) {
+    await closeServer(server);
+    await emulator?.close();
+    await store.close();
+    throw error;
+  }
   const app = createApp({
     config,
     logger,
@@ -78,16 +89,24 @@ export async function startServer(config: AppConfig, logger: Logger): Promise<Ru
     url,
     async close() {
       await emulator?.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeServer(server);
       await store.close();
     },
   };
 }
 
-function createOpenTok(config: AppConfig, emulator: Emulator | undefined, url: string): OpenTok {
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+async function createOpenTok(
+  config: AppConfig,
+  emulator: Emulator | undefined,
+  url: string,
+): Promise<OpenTok> {
   const apiUrl = config.apiUrl;
   const credentials = config.credentials;
   if (credentials?.kind === 'opentok') {
@@ -105,11 +124,13 @@ function createOpenTok(config: AppConfig, emulator: Emulator | undefined, url: s
     });
   }
   if (!emulator) throw new Error('Local mode needs the emulator');
-  return new OpenTok({
-    apiKey: emulator.apiKey,
-    apiSecret: emulator.apiSecret,
-    apiUrl: `${url}${emulator.basePath}`,
-  });
+  const emulatorUrl = `${url}${emulator.basePath}`;
+  if (config.localCredentials === 'opentok') {
+    return new OpenTok({ apiKey: emulator.apiKey, apiSecret: emulator.apiSecret, apiUrl: emulatorUrl });
+  }
+  // What a new account has: the SDK signs with the application's private key, as with a real one.
+  const privateKey = await readFile(emulator.privateKeyPath, 'utf8');
+  return new OpenTok({ applicationId: emulator.applicationId, privateKey, apiUrl: emulatorUrl });
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -145,7 +166,8 @@ async function main(): Promise<void> {
   logger.info({ url: running.url, mode: config.mode }, `Listening on ${running.url} (${config.mode} mode)`);
   if (config.mode === 'local') {
     logger.info(
-      'Local mode: the built-in platform emulator stands in for the video platform. To use a real project, set ' +
+      `Local mode with ${config.localCredentials === 'opentok' ? 'an OpenTok project key' : 'a Vonage application'} ` +
+        '(LOCAL_CREDENTIALS=vonage or opentok): the built-in platform emulator stands in for the video platform. To use a real project, set ' +
         'API_KEY + API_SECRET (OpenTok) or VONAGE_APPLICATION_ID + VONAGE_PRIVATE_KEY_PATH (Vonage) in .env and restart.',
     );
   } else if (config.iceServers.length > 0) {

@@ -156,6 +156,40 @@ describe('loadConfig', () => {
     });
   });
 
+  it('chooses the local credentials with LOCAL_CREDENTIALS: the Vonage application by default', () => {
+    expect(loadConfig({}).localCredentials).toBe('vonage');
+    expect(loadConfig({ LOCAL_CREDENTIALS: '' }).localCredentials).toBe('vonage');
+    expect(loadConfig({ LOCAL_CREDENTIALS: 'vonage' }).localCredentials).toBe('vonage');
+    expect(loadConfig({ LOCAL_CREDENTIALS: ' opentok ' }).localCredentials).toBe('opentok');
+    expect(loadConfig({ API_KEY: '123456', API_SECRET: SECRET }).localCredentials).toBeUndefined();
+    expect(configError({ LOCAL_CREDENTIALS: 'OpenTok-key' }).message).toBe(
+      'LOCAL_CREDENTIALS must be vonage (an application, the default) or opentok (a project key) (got "OpenTok-key")',
+    );
+  });
+
+  it('refuses LOCAL_CREDENTIALS beside real credentials, in one line', () => {
+    const refusal =
+      'LOCAL_CREDENTIALS is set but so are real credentials: it chooses the emulator credentials in local mode only, so unset it';
+    expect(configError({ API_KEY: '123456', API_SECRET: SECRET, LOCAL_CREDENTIALS: 'opentok' }).message).toBe(
+      refusal,
+    );
+    const vonage = { VONAGE_APPLICATION_ID: APP_ID, VONAGE_PRIVATE_KEY_PATH: keyPath };
+    expect(configError({ ...vonage, LOCAL_CREDENTIALS: 'vonage' }).message).toBe(refusal);
+  });
+
+  it('passes EMULATOR_APPLICATION_ID and EMULATOR_PRIVATE_KEY_PATH to the emulator only as a pair', () => {
+    expect(
+      loadConfig({ EMULATOR_APPLICATION_ID: APP_ID, EMULATOR_PRIVATE_KEY_PATH: keyPath, DATA_DIR: dir })
+        .emulator,
+    ).toEqual({ applicationId: APP_ID, privateKeyPath: keyPath, dataDir: dir });
+    expect(configError({ EMULATOR_APPLICATION_ID: APP_ID }).message).toMatch(
+      /^EMULATOR_APPLICATION_ID is set but EMULATOR_PRIVATE_KEY_PATH is not/,
+    );
+    expect(configError({ EMULATOR_PRIVATE_KEY_PATH: keyPath }).message).toMatch(
+      /^EMULATOR_PRIVATE_KEY_PATH is set but EMULATOR_APPLICATION_ID is not/,
+    );
+  });
+
   it('reads ICE_SERVERS as a JSON array of ICE servers, none when unset', () => {
     expect(loadConfig({}).iceServers).toEqual([]);
     expect(loadConfig({ ICE_SERVERS: ' ' }).iceServers).toEqual([]);

@@ -7,21 +7,14 @@ import { createApp } from '../../src/app/app';
 import { loadConfig } from '../../src/app/config';
 import { serializePageData } from '../../src/app/page-data';
 import { OpenTok } from '../../src/sdk';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { createEmulatorHarness, readPageData, type Harness } from './helpers/app-harness';
+import { readPageData } from './helpers/app-harness';
+import { useEmulatorApp } from './helpers/emulator-app';
 
 describe('pages', () => {
-  let emulator: TestEmulator;
-  let harness: Harness;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    harness = createEmulatorHarness(emulator);
-  });
-  afterAll(() => emulator.close());
+  const site = useEmulatorApp();
 
   it('landing page: both demos, the mode, a CSRF token and its cookie', async () => {
-    const res = await request(harness.app)
+    const res = await request(site.app)
       .get('/')
       .expect(200)
       .expect('Content-Type', /text\/html/);
@@ -40,23 +33,23 @@ describe('pages', () => {
   });
 
   it('healthz reports the mode', async () => {
-    const res = await request(harness.app).get('/healthz').expect(200);
+    const res = await request(site.app).get('/healthz').expect(200);
     expect(res.body).toEqual({ status: 'ok', mode: 'opentok', store: 'memory' });
   });
 
   it('hello-world: a publisher token for its own session, shared by every visitor', async () => {
-    const first = await request(harness.app).get('/hello-world').expect(200);
-    const second = await request(harness.app).get('/hello-world').expect(200);
+    const first = await request(site.app).get('/hello-world').expect(200);
+    const second = await request(site.app).get('/hello-world').expect(200);
     const data = readPageData(first.text);
-    expect(data).toMatchObject({ apiKey: emulator.apiKey, mode: 'opentok' });
+    expect(data).toMatchObject({ apiKey: site.emulator.apiKey, mode: 'opentok' });
     expect(readPageData(second.text).sessionId).toBe(data.sessionId);
     expect(decodeJwt(String(data.token))).toMatchObject({ role: 'publisher', session_id: data.sessionId });
-    const host = readPageData((await request(harness.app).get('/host').expect(200)).text);
+    const host = readPageData((await request(site.app).get('/host').expect(200)).text);
     expect(host.sessionId).not.toBe(data.sessionId);
   });
 
   it('loads the platform client before the page module, from the package in the platform modes', async () => {
-    const res = await request(harness.app).get('/hello-world').expect(200);
+    const res = await request(site.app).get('/hello-world').expect(200);
     const client = res.text.indexOf(
       '<script src="/vendor/opentok/opentok.min.js" data-emulator-path="/emulator">',
     );
@@ -70,7 +63,7 @@ describe('pages', () => {
   });
 
   it('host page: archive form with labelled controls and the recording indicator', async () => {
-    const res = await request(harness.app).get('/host').expect(200);
+    const res = await request(site.app).get('/host').expect(200);
     for (const fragment of [
       'id="archive-form"',
       'name="name"',
@@ -91,14 +84,14 @@ describe('pages', () => {
   });
 
   it('history page with no archives shows the empty state pointing to the host view', async () => {
-    const res = await request(harness.app).get('/history').expect(200);
+    const res = await request(site.app).get('/history').expect(200);
     expect(res.text).toContain('id="empty-state"');
     expect(res.text).toContain('href="/host"');
     expect(res.text).not.toContain('rel="next"');
   });
 
   it('sends a CSP that allows the platform client and nothing inline for scripts', async () => {
-    const res = await request(harness.app).get('/host').expect(200);
+    const res = await request(site.app).get('/host').expect(200);
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(csp).toContain("media-src 'self' blob: mediastream:");
@@ -128,9 +121,9 @@ describe('pages', () => {
       'x-permitted-cross-domain-policies': 'none',
       'x-xss-protection': '0',
     };
-    const first = await request(harness.app).get('/host').expect(200);
+    const first = await request(site.app).get('/host').expect(200);
     for (const path of ['/', '/participant', '/hello-world', '/history', '/nope', '/css/app.css']) {
-      const res = await request(harness.app).get(path);
+      const res = await request(site.app).get(path);
       expect([path, res.headers]).toEqual([path, expect.objectContaining(expected)]);
       expect([path, res.headers['content-security-policy']]).toEqual([
         path,
@@ -142,59 +135,56 @@ describe('pages', () => {
   });
 
   it('serves Bootstrap and the platform client from node_modules with a long immutable cache', async () => {
-    const css = await request(harness.app).get('/vendor/bootstrap/css/bootstrap.min.css').expect(200);
+    const css = await request(site.app).get('/vendor/bootstrap/css/bootstrap.min.css').expect(200);
     expect(css.headers['cache-control']).toMatch(/max-age=31536000.*immutable/);
-    const client = await request(harness.app).get('/vendor/opentok/opentok.min.js').expect(200);
+    const client = await request(site.app).get('/vendor/opentok/opentok.min.js').expect(200);
     expect(client.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(client.headers['cache-control']).toMatch(/immutable/);
-    const script = await request(harness.app)
+    const script = await request(site.app)
       .get('/js/host.js')
       .expect(200)
       .expect('Content-Type', /javascript/);
     // The app's own files are not fingerprinted, so they are revalidated rather than cached blindly.
     expect(script.headers['cache-control']).toBe('public, max-age=0');
-    await request(harness.app)
-      .get('/js/host.js')
-      .set('If-None-Match', String(script.headers.etag))
-      .expect(304);
-    await request(harness.app).get('/css/app.css').expect(200);
+    await request(site.app).get('/js/host.js').set('If-None-Match', String(script.headers.etag)).expect(304);
+    await request(site.app).get('/css/app.css').expect(200);
   });
 
   it('serves the app’s own files for a year under a fingerprinted path that every page uses', async () => {
-    const page = await request(harness.app).get('/host').expect(200);
+    const page = await request(site.app).get('/host').expect(200);
     const base = /href="(\/assets\/[0-9a-f]{12})\/css\/app\.css"/.exec(page.text)?.[1];
     expect(base).toBeDefined();
     expect(page.text).toContain(`src="${base}/js/host.js"`);
     for (const file of ['/css/app.css', '/js/host.js', '/js/shared/alerts.js', '/favicon.svg']) {
-      const res = await request(harness.app).get(`${base}${file}`).expect(200);
+      const res = await request(site.app).get(`${base}${file}`).expect(200);
       expect(res.headers['cache-control']).toMatch(/max-age=31536000.*immutable/);
     }
     // Another fingerprint is not this version's files.
-    await request(harness.app).get('/assets/000000000000/js/host.js').expect(404);
+    await request(site.app).get('/assets/000000000000/js/host.js').expect(404);
   });
 
   it('compresses pages for clients that accept gzip or brotli', async () => {
-    const res = await request(harness.app).get('/').set('Accept-Encoding', 'gzip').expect(200);
+    const res = await request(site.app).get('/').set('Accept-Encoding', 'gzip').expect(200);
     expect(res.headers['content-encoding']).toBe('gzip');
     expect(res.text).toContain('href="/hello-world"');
-    const host = await request(harness.app).get('/host').set('Accept-Encoding', 'gzip, deflate, br');
+    const host = await request(site.app).get('/host').set('Accept-Encoding', 'gzip, deflate, br');
     expect(host.headers['content-encoding']).toBe('br');
     expect(host.headers.vary).toBe('Accept-Encoding');
     expect(readPageData(host.text).token).toBeTruthy();
   });
 
   it('sends pages as they are to a client that accepts no encoding, still marked as varying by it', async () => {
-    const res = await request(harness.app).get('/host').set('Accept-Encoding', '').expect(200);
+    const res = await request(site.app).get('/host').set('Accept-Encoding', '').expect(200);
     expect(res.headers['content-encoding']).toBeUndefined();
     expect(res.headers.vary).toBe('Accept-Encoding');
     expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text));
   });
 
   it('answers unknown addresses with a 404 page, or JSON for scripts', async () => {
-    const page = await request(harness.app).get('/nope').set('Accept', 'text/html').expect(404);
+    const page = await request(site.app).get('/nope').set('Accept', 'text/html').expect(404);
     expect(page.text).toContain('There is no page at this address');
     expect(page.text).toContain('id="alerts"');
-    const json = await request(harness.app).get('/nope').set('Accept', 'application/json').expect(404);
+    const json = await request(site.app).get('/nope').set('Accept', 'application/json').expect(404);
     expect(json.body).toEqual({ error: { message: expect.stringContaining('no page') } });
   });
 });

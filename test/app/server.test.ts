@@ -26,6 +26,8 @@ describe('startServer in local mode', () => {
       DATA_DIR: dataDir,
       EMULATOR_API_KEY: '100000001',
       EMULATOR_API_SECRET: EMULATOR_SECRET,
+      // The tokens below are checked against the project secret: the OpenTok flavour of local mode.
+      LOCAL_CREDENTIALS: 'opentok',
     });
     server = await startServer(config, pino({ level: 'silent' }));
   });
@@ -40,6 +42,7 @@ describe('startServer in local mode', () => {
     expect(res.body).toEqual({
       status: 'ok',
       mode: 'local',
+      credentials: 'opentok',
       emulatorUrl: `${server.url}/emulator`,
       store: 'memory',
     });

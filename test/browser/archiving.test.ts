@@ -5,8 +5,10 @@
  */
 import { unzipSync, strFromU8 } from 'fflate';
 import type { BrowserContext, Page } from 'playwright-core';
+import { LOCAL_CREDENTIALS } from '../../src/app/config';
 import type { ComposedManifest, IndividualManifest } from '../../src/emulator/media/media-files';
 import { useAppInChromium } from './helpers/app-in-chromium';
+import { startLocalApp, type LocalApp } from './helpers/local-app';
 import {
   measurePlayback,
   peakAudioLevel,
@@ -25,8 +27,11 @@ function startsWithEbml(bytes: Uint8Array): boolean {
 }
 
 /** A host tab and a participant tab that see each other. */
-async function openHostAndParticipant(context: BrowserContext): Promise<[host: Page, participant: Page]> {
-  return openTwoTabs(context, `${suite.app.url}/host`, `${suite.app.url}/participant`);
+async function openHostAndParticipant(
+  context: BrowserContext,
+  baseUrl = suite.app.url,
+): Promise<[host: Page, participant: Page]> {
+  return openTwoTabs(context, `${baseUrl}/host`, `${baseUrl}/participant`);
 }
 
 async function expectIndicator(page: Page, recording: boolean): Promise<void> {
@@ -76,11 +81,15 @@ async function waitForAvailable(page: Page, name: string, timeoutMs = 30_000): P
   }
 }
 
-async function download(page: Page, archiveId: string): Promise<{ bytes: Uint8Array; contentType: string }> {
+async function download(
+  page: Page,
+  archiveId: string,
+  baseUrl = suite.app.url,
+): Promise<{ bytes: Uint8Array; contentType: string }> {
   const row = page.locator(`tr[data-archive-id="${archiveId}"]`);
   const href = await row.locator('a.download-link').getAttribute('href');
   expect(href).toBeTruthy();
-  const response = await page.request.get(new URL(href as string, suite.app.url).toString());
+  const response = await page.request.get(new URL(href as string, baseUrl).toString());
   expect(response.ok()).toBe(true);
   return {
     bytes: new Uint8Array(await response.body()),
@@ -114,10 +123,10 @@ async function playZipEntry(page: Page, entries: Record<string, Uint8Array>, fil
   return measurePlayback(page, path);
 }
 
-async function deleteArchive(page: Page, archiveId: string): Promise<void> {
+async function deleteArchive(page: Page, archiveId: string, baseUrl = suite.app.url): Promise<void> {
   await page.locator(`tr[data-archive-id="${archiveId}"] form.delete-form button[type=submit]`).click();
   await page.waitForLoadState('load');
-  await page.goto(`${suite.app.url}/history`);
+  await page.goto(`${baseUrl}/history`);
   expect(await page.locator(`tr[data-archive-id="${archiveId}"]`).count()).toBe(0);
 }
 
@@ -173,44 +182,62 @@ test('individual: indicator for everyone incl. a late joiner, a tab closed mid-r
   });
 });
 
-test('composed: one WebM mixing everyone that plays in the browser for about the recorded length', async () => {
-  await suite.inContext(async (context) => {
-    const [host, participant] = await openHostAndParticipant(context);
-    const name = `composed ${Date.now()}`;
-    const startedAt = await startRecording(host, [host, participant], name, 'composed');
+// The same call, recording, history and download with each of the emulator's credentials, on an app of its own.
+describe.each(LOCAL_CREDENTIALS)('with LOCAL_CREDENTIALS=%s', (credentials) => {
+  let flavourApp: LocalApp | undefined;
+  // The file's Chromium serves these tabs too: only the app differs.
+  beforeAll(async () => {
+    flavourApp = await startLocalApp(credentials);
+  });
+  afterAll(() => flavourApp?.close());
+  const flavour = {
+    get url(): string {
+      if (!flavourApp) throw new Error('the app starts in beforeAll');
+      return flavourApp.url;
+    },
+  };
 
-    // The history page opened mid-recording shows the archive as started, then refreshes it in place.
-    const history = await context.newPage();
-    await history.goto(`${suite.app.url}/history`);
-    const row = history.locator('table#archives tbody tr[data-archive-id]', { hasText: name });
-    expect(await row.getAttribute('data-status')).toBe('started');
-    await history.evaluate(() => Object.assign(globalThis, { openedOnce: true }));
+  test('composed: one WebM mixing everyone that plays in the browser for about the recorded length', async () => {
+    const health = (await (await fetch(`${flavour.url}/healthz`)).json()) as { credentials?: string };
+    expect(health.credentials).toBe(credentials);
+    await suite.inContext(async (context) => {
+      const [host, participant] = await openHostAndParticipant(context, flavour.url);
+      const name = `composed ${Date.now()}`;
+      const startedAt = await startRecording(host, [host, participant], name, 'composed');
 
-    const recordedMs = await stopRecording(host, [host, participant], startedAt);
+      // The history page opened mid-recording shows the archive as started, then refreshes it in place.
+      const history = await context.newPage();
+      await history.goto(`${flavour.url}/history`);
+      const row = history.locator('table#archives tbody tr[data-archive-id]', { hasText: name });
+      expect(await row.getAttribute('data-status')).toBe('started');
+      await history.evaluate(() => Object.assign(globalThis, { openedOnce: true }));
 
-    await row.locator('a.download-link').waitFor({ timeout: 30_000 });
-    expect(await row.getAttribute('data-status')).toBe('available');
-    expect(await history.evaluate(() => 'openedOnce' in globalThis)).toBe(true);
-    const archiveId = (await row.getAttribute('data-archive-id')) as string;
-    const { bytes, contentType } = await download(history, archiveId);
-    expect(contentType).toMatch(/webm/);
-    expect(startsWithEbml(bytes)).toBe(true);
+      const recordedMs = await stopRecording(host, [host, participant], startedAt);
 
-    const href = await history
-      .locator(`tr[data-archive-id="${archiveId}"] a.download-link`)
-      .getAttribute('href');
-    const playback = await measurePlayback(history, href as string);
-    expect(playback.videoWidth).toBe(640);
-    // Two people side by side in the grid: both halves show a picture, not the black background.
-    expect(playback.leftBrightness).toBeGreaterThan(8);
-    expect(playback.rightBrightness).toBeGreaterThan(8);
-    // The mixed audio is in the file too, and it is sound (the fake microphones beep), not silence.
-    expect(playback.audioBytes).toBeGreaterThan(0);
-    expect(await peakAudioLevel(history, href as string)).toBeGreaterThan(0.05);
-    expect(playback.duration * 1000).toBeGreaterThan(recordedMs - 1500);
-    expect(playback.duration * 1000).toBeLessThan(recordedMs + 1500);
+      await row.locator('a.download-link').waitFor({ timeout: 30_000 });
+      expect(await row.getAttribute('data-status')).toBe('available');
+      expect(await history.evaluate(() => 'openedOnce' in globalThis)).toBe(true);
+      const archiveId = (await row.getAttribute('data-archive-id')) as string;
+      const { bytes, contentType } = await download(history, archiveId, flavour.url);
+      expect(contentType).toMatch(/webm/);
+      expect(startsWithEbml(bytes)).toBe(true);
 
-    await deleteArchive(history, archiveId);
+      const href = await history
+        .locator(`tr[data-archive-id="${archiveId}"] a.download-link`)
+        .getAttribute('href');
+      const playback = await measurePlayback(history, href as string);
+      expect(playback.videoWidth).toBe(640);
+      // Two people side by side in the grid: both halves show a picture, not the black background.
+      expect(playback.leftBrightness).toBeGreaterThan(8);
+      expect(playback.rightBrightness).toBeGreaterThan(8);
+      // The mixed audio is in the file too, and it is sound (the fake microphones beep), not silence.
+      expect(playback.audioBytes).toBeGreaterThan(0);
+      expect(await peakAudioLevel(history, href as string)).toBeGreaterThan(0.05);
+      expect(playback.duration * 1000).toBeGreaterThan(recordedMs - 1500);
+      expect(playback.duration * 1000).toBeLessThan(recordedMs + 1500);
+
+      await deleteArchive(history, archiveId, flavour.url);
+    });
   });
 });
 

@@ -2,29 +2,19 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CloseCode } from '../../src/protocol/realtime';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
 import { createSession, jwtClientToken, t1ClientToken } from './support/platform-client';
-import { signApplicationClientToken, signApplicationRestJwt } from './emulator-app-tokens';
+import { signApplicationClientToken, signApplicationRestJwt } from './support/application-tokens';
 
-let emu: TestEmulator;
-let appId: string;
-let privateKey: KeyObject;
-const browsers: FakeBrowser[] = [];
+import { useApplicationEmulator } from './support/application-emulator';
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  appId = emu.emulator.applicationId;
-  privateKey = createPrivateKey(readFileSync(emu.emulator.privateKeyPath));
-});
-afterEach(() => Promise.all(browsers.splice(0).map((b) => b.leave())));
-afterAll(() => emu.close());
+const app = useApplicationEmulator();
 
 async function createAppSession(): Promise<string> {
-  const res = await fetch(`${emu.url}/session/create`, {
+  const res = await fetch(`${app.emu.url}/session/create`, {
     method: 'POST',
     headers: {
-      authorization: `Bearer ${await signApplicationRestJwt(appId, privateKey)}`,
+      authorization: `Bearer ${await signApplicationRestJwt(app.appId, app.privateKey)}`,
       accept: 'application/json',
       'content-type': 'application/x-www-form-urlencoded',
     },
@@ -35,8 +25,8 @@ async function createAppSession(): Promise<string> {
 }
 
 async function join(apiKey: string, sessionId: string, token: string): Promise<FakeBrowser> {
-  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), { apiKey, sessionId, token });
-  browsers.push(browser);
+  const browser = await FakeBrowser.join(realtimeUrlOf(app.emu.url), { apiKey, sessionId, token });
+  app.browsers.push(browser);
   return browser;
 }
 
@@ -51,12 +41,12 @@ async function expectRefused(browser: FakeBrowser, name: string, pattern: RegExp
 
 it('connects with the application ID and an RS256 token, with its connection data and layout classes', async () => {
   const sessionId = await createAppSession();
-  const token = await signApplicationClientToken(appId, privateKey, sessionId, {
+  const token = await signApplicationClientToken(app.appId, app.privateKey, sessionId, {
     role: 'moderator',
     connection_data: 'name=Ann',
     initial_layout_class_list: 'focus',
   });
-  const browser = await join(appId, sessionId, token);
+  const browser = await join(app.appId, sessionId, token);
   expect(browser.connected).toMatchObject({
     connection: { data: 'name=Ann' },
     capabilities: { publish: true, subscribe: true, signal: true, forceDisconnect: true },
@@ -70,9 +60,9 @@ it.each([
 ] as const)('gives a %s the same capabilities as a project token would', async (role, capabilities) => {
   const sessionId = await createAppSession();
   const browser = await join(
-    appId,
+    app.appId,
     sessionId,
-    await signApplicationClientToken(appId, privateKey, sessionId, { role }),
+    await signApplicationClientToken(app.appId, app.privateKey, sessionId, { role }),
   );
   expect(browser.connected?.capabilities).toMatchObject(capabilities);
   if (role === 'subscriber') {
@@ -109,13 +99,13 @@ describe('refusals', () => {
     ['without the session acl', () => ({ claims: { acl: { paths: { '/other/**': {} } } } })],
   ])('refuses a token %s with OT_AUTHENTICATION_ERROR', async (_case, variant) => {
     const sessionId = await createAppSession();
-    const { key = privateKey, claims = {} } = variant() as {
+    const { key = app.privateKey, claims = {} } = variant() as {
       key?: KeyObject;
       claims?: Record<string, unknown>;
     };
-    const token = await signApplicationClientToken(appId, key, sessionId, claims);
+    const token = await signApplicationClientToken(app.appId, key, sessionId, claims);
     await expectRefused(
-      await join(appId, sessionId, token),
+      await join(app.appId, sessionId, token),
       'OT_AUTHENTICATION_ERROR',
       /^Invalid token/,
       CloseCode.badToken,
@@ -124,9 +114,9 @@ describe('refusals', () => {
 
   it("refuses the project's own tokens (T1 and HS256) for an application session", async () => {
     const sessionId = await createAppSession();
-    for (const token of [await jwtClientToken(emu, sessionId), t1ClientToken(emu, sessionId)]) {
+    for (const token of [await jwtClientToken(app.emu, sessionId), t1ClientToken(app.emu, sessionId)]) {
       await expectRefused(
-        await join(appId, sessionId, token),
+        await join(app.appId, sessionId, token),
         'OT_AUTHENTICATION_ERROR',
         /Invalid token/,
         CloseCode.badToken,
@@ -136,17 +126,17 @@ describe('refusals', () => {
 
   it('keeps sessions apart: neither ID connects to the other side’s session', async () => {
     const appSession = await createAppSession();
-    const projectSession = await createSession(emu);
-    const appToken = await signApplicationClientToken(appId, privateKey, appSession);
+    const projectSession = await createSession(app.emu);
+    const appToken = await signApplicationClientToken(app.appId, app.privateKey, appSession);
     await expectRefused(
-      await join(emu.apiKey, appSession, appToken),
+      await join(app.emu.apiKey, appSession, appToken),
       'OT_INVALID_SESSION_ID',
       /Unknown session/,
       CloseCode.sessionNotFound,
     );
-    const forProject = await signApplicationClientToken(appId, privateKey, projectSession);
+    const forProject = await signApplicationClientToken(app.appId, app.privateKey, projectSession);
     await expectRefused(
-      await join(appId, projectSession, forProject),
+      await join(app.appId, projectSession, forProject),
       'OT_INVALID_SESSION_ID',
       /Unknown session/,
       CloseCode.sessionNotFound,

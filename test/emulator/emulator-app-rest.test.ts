@@ -2,25 +2,15 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
 import { restJwt } from './support/platform-client';
-import { signApplicationClientToken, signApplicationRestJwt } from './emulator-app-tokens';
+import { signApplicationClientToken, signApplicationRestJwt } from './support/application-tokens';
 
 const BAD_AUTH = { code: -1, message: 'Issuer not found', description: 'Issuer not found' };
 
-let emu: TestEmulator;
-let appId: string;
-let privateKey: KeyObject;
-const browsers: FakeBrowser[] = [];
+import { useApplicationEmulator } from './support/application-emulator';
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  appId = emu.emulator.applicationId;
-  privateKey = createPrivateKey(readFileSync(emu.emulator.privateKeyPath));
-});
-afterEach(() => Promise.all(browsers.splice(0).map((b) => b.leave())));
-afterAll(() => emu.close());
+const app = useApplicationEmulator();
 
 interface Reply {
   status: number;
@@ -41,16 +31,16 @@ async function call(
     init.body = new URLSearchParams(body.form).toString();
     (init.headers as Record<string, string>)['content-type'] = 'application/x-www-form-urlencoded';
   }
-  const res = await fetch(`${emu.url}${path}`, init);
+  const res = await fetch(`${app.emu.url}${path}`, init);
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
 }
 
 const bearer = async (token?: string): Promise<Record<string, string>> => ({
-  authorization: `Bearer ${token ?? (await signApplicationRestJwt(appId, privateKey))}`,
+  authorization: `Bearer ${token ?? (await signApplicationRestJwt(app.appId, app.privateKey))}`,
 });
 const projectAuth = async (): Promise<Record<string, string>> => ({
-  'x-opentok-auth': await restJwt(emu),
+  'x-opentok-auth': await restJwt(app.emu),
 });
 
 async function createSession(headers: Record<string, string>): Promise<string> {
@@ -66,21 +56,21 @@ describe('REST auth with application credentials', () => {
     });
     expect(res.status).toBe(200);
     const [created] = res.body as Array<Record<string, string>>;
-    expect(created!.project_id).toBe(appId);
+    expect(created!.project_id).toBe(app.appId);
     const fields = Buffer.from(created!.session_id!.slice(2), 'base64url').toString('utf8').split('~');
-    expect(fields[1]).toBe(appId);
+    expect(fields[1]).toBe(app.appId);
   });
 
   it('accepts the RS256 JWT in X-OPENTOK-AUTH as the PHP SDK sends it, and opentok-node claims (iss, ist)', async () => {
-    const token = await signApplicationRestJwt(appId, privateKey, { iss: appId, ist: 'project' });
-    const res = await call('GET', `/v2/project/${appId}/archive`, { 'x-opentok-auth': token });
+    const token = await signApplicationRestJwt(app.appId, app.privateKey, { iss: app.appId, ist: 'project' });
+    const res = await call('GET', `/v2/project/${app.appId}/archive`, { 'x-opentok-auth': token });
     expect(res).toEqual({ status: 200, body: { count: 0, items: [] } });
   });
 
   it('serves the application under the root paths too, as SDKs that resolve paths from the host root call it', async () => {
-    const root = new URL(emu.url).origin;
-    const token = await signApplicationRestJwt(appId, privateKey);
-    const res = await fetch(`${root}/v2/project/${appId}/archive`, {
+    const root = new URL(app.emu.url).origin;
+    const token = await signApplicationRestJwt(app.appId, app.privateKey);
+    const res = await fetch(`${root}/v2/project/${app.appId}/archive`, {
       headers: { 'x-opentok-auth': token, accept: 'application/json' },
     });
     expect(res.status).toBe(200);
@@ -89,10 +79,12 @@ describe('REST auth with application credentials', () => {
 
   it('tolerates the clock skew on exp, and no more', async () => {
     const nowS = Math.floor(Date.now() / 1000);
-    const justExpired = await signApplicationRestJwt(appId, privateKey, { nowS: nowS - 920 });
-    expect((await call('GET', `/v2/project/${appId}/archive`, await bearer(justExpired))).status).toBe(200);
-    const expired = await signApplicationRestJwt(appId, privateKey, { nowS: nowS - 960 });
-    expect(await call('GET', `/v2/project/${appId}/archive`, await bearer(expired))).toEqual({
+    const justExpired = await signApplicationRestJwt(app.appId, app.privateKey, { nowS: nowS - 920 });
+    expect((await call('GET', `/v2/project/${app.appId}/archive`, await bearer(justExpired))).status).toBe(
+      200,
+    );
+    const expired = await signApplicationRestJwt(app.appId, app.privateKey, { nowS: nowS - 960 });
+    expect(await call('GET', `/v2/project/${app.appId}/archive`, await bearer(expired))).toEqual({
       status: 403,
       body: BAD_AUTH,
     });
@@ -102,34 +94,36 @@ describe('REST auth with application credentials', () => {
     [
       'signed with another key',
       async () =>
-        signApplicationRestJwt(appId, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey),
+        signApplicationRestJwt(app.appId, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey),
     ],
     [
       'for another application',
-      async () => signApplicationRestJwt('00000000-0000-4000-8000-000000000000', privateKey),
+      async () => signApplicationRestJwt('00000000-0000-4000-8000-000000000000', app.privateKey),
     ],
     [
       'expired',
-      async () => signApplicationRestJwt(appId, privateKey, { nowS: Math.floor(Date.now() / 1000) - 3600 }),
+      async () =>
+        signApplicationRestJwt(app.appId, app.privateKey, { nowS: Math.floor(Date.now() / 1000) - 3600 }),
     ],
     [
       'issued in the future',
-      async () => signApplicationRestJwt(appId, privateKey, { nowS: Math.floor(Date.now() / 1000) + 3600 }),
+      async () =>
+        signApplicationRestJwt(app.appId, app.privateKey, { nowS: Math.floor(Date.now() / 1000) + 3600 }),
     ],
     [
       'without exp',
       async () =>
-        new SignJWT({ application_id: appId, iat: Math.floor(Date.now() / 1000) })
+        new SignJWT({ application_id: app.appId, iat: Math.floor(Date.now() / 1000) })
           .setProtectedHeader({ alg: 'RS256' })
-          .sign(privateKey),
+          .sign(app.privateKey),
     ],
     [
       'without application_id',
-      async () => signApplicationRestJwt(appId, privateKey, { application_id: undefined }),
+      async () => signApplicationRestJwt(app.appId, app.privateKey, { application_id: undefined }),
     ],
     [
       'a client token of the application',
-      async () => signApplicationClientToken(appId, privateKey, '1_MX4xfn4xfmFiY35-fg'),
+      async () => signApplicationClientToken(app.appId, app.privateKey, '1_MX4xfn4xfmFiY35-fg'),
     ],
   ])('refuses a JWT %s with 403 and the platform body', async (_case, sign) => {
     const token = await sign();
@@ -138,7 +132,7 @@ describe('REST auth with application credentials', () => {
       { 'x-opentok-auth': token },
     ];
     for (const headers of placements) {
-      expect(await call('GET', `/v2/project/${appId}/archive`, headers)).toEqual({
+      expect(await call('GET', `/v2/project/${app.appId}/archive`, headers)).toEqual({
         status: 403,
         body: BAD_AUTH,
       });
@@ -149,17 +143,17 @@ describe('REST auth with application credentials', () => {
   });
 
   it("refuses each credential under the other's path, and a project JWT sent as Bearer, with 403", async () => {
-    expect(await call('GET', `/v2/project/${emu.apiKey}/archive`, await bearer())).toEqual({
+    expect(await call('GET', `/v2/project/${app.emu.apiKey}/archive`, await bearer())).toEqual({
       status: 403,
       body: BAD_AUTH,
     });
-    expect(await call('GET', `/v2/project/${appId}/archive`, await projectAuth())).toEqual({
+    expect(await call('GET', `/v2/project/${app.appId}/archive`, await projectAuth())).toEqual({
       status: 403,
       body: BAD_AUTH,
     });
     expect(
-      await call('GET', `/v2/project/${emu.apiKey}/archive`, {
-        authorization: `Bearer ${await restJwt(emu)}`,
+      await call('GET', `/v2/project/${app.emu.apiKey}/archive`, {
+        authorization: `Bearer ${await restJwt(app.emu)}`,
       }),
     ).toEqual({ status: 403, body: BAD_AUTH });
   });
@@ -167,8 +161,8 @@ describe('REST auth with application credentials', () => {
 
 describe('what the application owns', () => {
   async function join(apiKey: string, sessionId: string, token: string): Promise<FakeBrowser> {
-    const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), { apiKey, sessionId, token });
-    browsers.push(browser);
+    const browser = await FakeBrowser.join(realtimeUrlOf(app.emu.url), { apiKey, sessionId, token });
+    app.browsers.push(browser);
     return browser;
   }
 
@@ -176,27 +170,27 @@ describe('what the application owns', () => {
     const appSession = await createSession(await bearer());
     const projectSession = await createSession(await projectAuth());
     const appClient = await join(
-      appId,
+      app.appId,
       appSession,
-      await signApplicationClientToken(appId, privateKey, appSession),
+      await signApplicationClientToken(app.appId, app.privateKey, appSession),
     );
     expect(appClient.connected).not.toBeNull();
 
-    const started = await call('POST', `/v2/project/${appId}/archive`, await bearer(), {
+    const started = await call('POST', `/v2/project/${app.appId}/archive`, await bearer(), {
       json: { sessionId: appSession, name: 'app archive' },
     });
     expect(started.status).toBe(200);
     const archive = started.body as { id: string; projectId: unknown; sessionId: string; status: string };
-    expect(archive).toMatchObject({ projectId: appId, sessionId: appSession, status: 'started' });
+    expect(archive).toMatchObject({ projectId: app.appId, sessionId: appSession, status: 'started' });
 
     // The project's session does not exist for the application, as an unknown session (docs/platform.md §5.5).
     expect(
-      await call('POST', `/v2/project/${appId}/archive`, await bearer(), {
+      await call('POST', `/v2/project/${app.appId}/archive`, await bearer(), {
         json: { sessionId: projectSession },
       }),
     ).toMatchObject({ status: 404, body: { code: -1, message: expect.stringMatching(/^Not found/) } });
     expect(
-      await call('POST', `/v2/project/${emu.apiKey}/archive`, await projectAuth(), {
+      await call('POST', `/v2/project/${app.emu.apiKey}/archive`, await projectAuth(), {
         json: { sessionId: appSession },
       }),
     ).toMatchObject({ status: 404 });
@@ -206,32 +200,42 @@ describe('what the application owns', () => {
       ['DELETE', ''],
     ] as const) {
       expect(
-        await call(method, `/v2/project/${emu.apiKey}/archive/${archive.id}${suffix}`, await projectAuth()),
+        await call(
+          method,
+          `/v2/project/${app.emu.apiKey}/archive/${archive.id}${suffix}`,
+          await projectAuth(),
+        ),
       ).toMatchObject({ status: 404, body: { code: -1 } });
     }
-    expect((await call('GET', `/v2/project/${emu.apiKey}/archive`, await projectAuth())).body).toMatchObject({
+    expect(
+      (await call('GET', `/v2/project/${app.emu.apiKey}/archive`, await projectAuth())).body,
+    ).toMatchObject({
       items: expect.not.arrayContaining([expect.objectContaining({ id: archive.id })]),
     });
-    const own = await call('GET', `/v2/project/${appId}/archive`, await bearer());
+    const own = await call('GET', `/v2/project/${app.appId}/archive`, await bearer());
     expect((own.body as { items: Array<{ id: string }> }).items.map((a) => a.id)).toContain(archive.id);
     expect(
-      (await call('POST', `/v2/project/${appId}/archive/${archive.id}/stop`, await bearer())).body,
+      (await call('POST', `/v2/project/${app.appId}/archive/${archive.id}/stop`, await bearer())).body,
     ).toMatchObject({ status: 'stopped' });
   });
 
   it("refuses server signals to the other side's session (404)", async () => {
     const appSession = await createSession(await bearer());
-    await join(appId, appSession, await signApplicationClientToken(appId, privateKey, appSession));
+    await join(
+      app.appId,
+      appSession,
+      await signApplicationClientToken(app.appId, app.privateKey, appSession),
+    );
     const res = await call(
       'POST',
-      `/v2/project/${emu.apiKey}/session/${appSession}/signal`,
+      `/v2/project/${app.emu.apiKey}/session/${appSession}/signal`,
       await projectAuth(),
       {
         json: { type: 'x', data: 'y' },
       },
     );
     expect(res.status).toBe(404);
-    const own = await call('POST', `/v2/project/${appId}/session/${appSession}/signal`, await bearer(), {
+    const own = await call('POST', `/v2/project/${app.appId}/session/${appSession}/signal`, await bearer(), {
       json: { type: 'x', data: 'y' },
     });
     expect(own.status).toBe(204);

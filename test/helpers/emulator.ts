@@ -2,8 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Emulator, EmulatorOptions } from '../../src/emulator';
-import { startEmulatorServer } from '../../src/emulator/server';
+import type { Emulator } from '../../src/emulator';
+import { startEmulatorServer, type StartEmulatorServerOptions } from '../../src/emulator/server';
 
 export interface TestEmulator {
   /** the REST API base URL (an SDK's apiUrl), e.g. http://127.0.0.1:PORT/emulator */
@@ -16,7 +16,8 @@ export interface TestEmulator {
   close(): Promise<void>;
 }
 
-export type TestEmulatorOptions = Partial<Omit<EmulatorOptions, 'logger'>>;
+/** The server's options but its address; the logger is silent unless given. */
+export type TestEmulatorOptions = Partial<Omit<StartEmulatorServerOptions, 'host' | 'port'>>;
 
 export async function startTestEmulator(options: TestEmulatorOptions = {}): Promise<TestEmulator> {
   const ownDataDir = options.dataDir === undefined;

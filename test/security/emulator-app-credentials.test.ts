@@ -2,39 +2,29 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
-import { signApplicationClientToken, signApplicationRestJwt } from '../emulator/emulator-app-tokens';
+import { signApplicationClientToken, signApplicationRestJwt } from '../emulator/support/application-tokens';
 
 const BAD_AUTH = { code: -1, message: 'Issuer not found', description: 'Issuer not found' };
 
-let emu: TestEmulator;
-let appId: string;
-let privateKey: KeyObject;
-const browsers: FakeBrowser[] = [];
+import { useApplicationEmulator } from '../emulator/support/application-emulator';
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  appId = emu.emulator.applicationId;
-  privateKey = createPrivateKey(readFileSync(emu.emulator.privateKeyPath));
-});
-afterEach(() => Promise.all(browsers.splice(0).map((b) => b.leave())));
-afterAll(() => emu.close());
+const app = useApplicationEmulator();
 
 const nowS = (): number => Math.floor(Date.now() / 1000);
 
 async function listArchives(headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${emu.url}/v2/project/${appId}/archive`, {
+  const res = await fetch(`${app.emu.url}/v2/project/${app.appId}/archive`, {
     headers: { accept: 'application/json', ...headers },
   });
   return { status: res.status, body: await res.json() };
 }
 
 async function createAppSession(): Promise<string> {
-  const res = await fetch(`${emu.url}/session/create`, {
+  const res = await fetch(`${app.emu.url}/session/create`, {
     method: 'POST',
     headers: {
-      authorization: `Bearer ${await signApplicationRestJwt(appId, privateKey)}`,
+      authorization: `Bearer ${await signApplicationRestJwt(app.appId, app.privateKey)}`,
       accept: 'application/json',
       'content-type': 'application/x-www-form-urlencoded',
     },
@@ -46,30 +36,36 @@ async function createAppSession(): Promise<string> {
 const forgeries: Array<[string, () => Promise<string>]> = [
   [
     'an unsigned JWT (alg none)',
-    async () => new UnsecuredJWT({ application_id: appId, iat: nowS(), exp: nowS() + 300 }).encode(),
+    async () => new UnsecuredJWT({ application_id: app.appId, iat: nowS(), exp: nowS() + 300 }).encode(),
   ],
   [
     "an HS256 JWT keyed with the application's public key",
     async () =>
-      new SignJWT({ application_id: appId, iat: nowS(), exp: nowS() + 300 })
+      new SignJWT({ application_id: app.appId, iat: nowS(), exp: nowS() + 300 })
         .setProtectedHeader({ alg: 'HS256' })
         .sign(
           new TextEncoder().encode(
-            String(createPublicKey(privateKey).export({ type: 'spki', format: 'pem' })),
+            String(createPublicKey(app.privateKey).export({ type: 'spki', format: 'pem' })),
           ),
         ),
   ],
   [
     "a project JWT (the API secret) that claims the application's ID",
     async () =>
-      new SignJWT({ iss: emu.apiKey, ist: 'project', application_id: appId, iat: nowS(), exp: nowS() + 300 })
+      new SignJWT({
+        iss: app.emu.apiKey,
+        ist: 'project',
+        application_id: app.appId,
+        iat: nowS(),
+        exp: nowS() + 300,
+      })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .sign(new TextEncoder().encode(emu.apiSecret)),
+        .sign(new TextEncoder().encode(app.emu.apiSecret)),
   ],
   [
     "the application's client token, as a page holds it",
     async () =>
-      signApplicationClientToken(appId, privateKey, await createAppSession(), { role: 'moderator' }),
+      signApplicationClientToken(app.appId, app.privateKey, await createAppSession(), { role: 'moderator' }),
   ],
 ];
 
@@ -82,8 +78,8 @@ it.each(forgeries)('refuses %s as a REST credential with 403 and the platform bo
 it.each(forgeries.slice(0, 3))('refuses %s as a client token', async (_case, forge) => {
   const sessionId = await createAppSession();
   const token = await forge();
-  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), { apiKey: appId, sessionId, token });
-  browsers.push(browser);
+  const browser = await FakeBrowser.join(realtimeUrlOf(app.emu.url), { apiKey: app.appId, sessionId, token });
+  app.browsers.push(browser);
   expect(browser.connected).toBeNull();
   expect(await browser.waitFor((m) => m.type === 'error')).toMatchObject({ name: 'OT_AUTHENTICATION_ERROR' });
 });

@@ -47,7 +47,7 @@ export function createRecordingLogger(): { logger: Logger; logs: string[] } {
 export function createHarness(options: HarnessOptions): Harness {
   const { vonage } = options;
   const env: Record<string, string> = options.local
-    ? {}
+    ? { LOCAL_CREDENTIALS: vonage ? 'vonage' : 'opentok' }
     : vonage
       ? {
           VONAGE_APPLICATION_ID: vonage.applicationId,

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { loadConfig } from '../../../src/app/config';
+import { loadConfig, type LocalCredentials } from '../../../src/app/config';
 import { startServer } from '../../../src/app/server';
 
 export interface LocalApp {
@@ -22,10 +22,17 @@ function buildClient(): void {
   clientBuilt = true;
 }
 
-export async function startLocalApp(): Promise<LocalApp> {
+/** `credentials` is LOCAL_CREDENTIALS; unset, the app runs with the default, the emulator's Vonage application. */
+export async function startLocalApp(credentials?: LocalCredentials): Promise<LocalApp> {
   buildClient();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'ot-browser-'));
-  const config = loadConfig({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...(credentials ? { LOCAL_CREDENTIALS: credentials } : {}),
+  });
   const running = await startServer(config, pino({ level: 'silent' }));
   return {
     url: running.url,
