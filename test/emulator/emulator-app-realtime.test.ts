@@ -1,6 +1,5 @@
 /** Realtime connect with an application's client tokens (RS256, docs/platform.md §4.4), by the same role rules as a project's. */
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CloseCode } from '../../src/protocol/realtime';
 import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
 import { createSession, jwtClientToken, t1ClientToken } from './support/platform-client';

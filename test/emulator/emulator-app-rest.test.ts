@@ -1,6 +1,5 @@
 /** REST: the Vonage application beside the project, authenticated by RS256 JWTs, owning its own sessions and archives. */
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { FakeBrowser, realtimeUrlOf } from './support/fake-browser';
 import { restJwt } from './support/platform-client';

@@ -1,6 +1,5 @@
 /** Forged application credentials: every way a caller could pass for the application without its private key gets 403. */
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
 import { signApplicationClientToken, signApplicationRestJwt } from '../emulator/support/application-tokens';
