@@ -2,13 +2,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
 import { createSession } from '../emulator/support/platform-client';
 import { startOpenTokNode, type NodeArchive, type OpenTokNodeDriver } from './support/opentok-node';
+import { useApplicationBrowsers } from './support/application-clients';
 
 let emu: TestEmulator;
 let ot: OpenTokNodeDriver;
-const browsers: FakeBrowser[] = [];
 
 beforeAll(async () => {
   emu = await startTestEmulator({ limits: { finishDeadlineMs: 100 } });
@@ -16,18 +15,9 @@ beforeAll(async () => {
   const pem = await readFile(emu.emulator.privateKeyPath, 'utf8');
   ot = await startOpenTokNode(emu.emulator.applicationId, pem, emu.url);
 });
-afterEach(() => Promise.all(browsers.splice(0).map((b) => b.leave())));
 afterAll(() => Promise.all([ot.stop(), emu.close()]));
 
-async function join(sessionId: string, token: string): Promise<FakeBrowser> {
-  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), {
-    apiKey: emu.emulator.applicationId,
-    sessionId,
-    token,
-  });
-  browsers.push(browser);
-  return browser;
-}
+const join = useApplicationBrowsers(() => emu);
 
 it('creates sessions whose RS256 tokens connect, and records archives through the whole lifecycle', async () => {
   const { sessionId } = await ot.call<{ sessionId: string }>('createSession', { mediaMode: 'routed' });

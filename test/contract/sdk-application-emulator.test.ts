@@ -3,41 +3,24 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ArgumentError, AuthenticationError, OpenTok, type Archive } from '../../src/sdk';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
 import { createSession } from '../emulator/support/platform-client';
+import { useApplicationBrowsers, waitForArchiveStatus } from './support/application-clients';
 
 let emu: TestEmulator;
 let privateKey: string;
 let opentok: OpenTok;
-const browsers: FakeBrowser[] = [];
 
 beforeAll(async () => {
   emu = await startTestEmulator({ limits: { finishDeadlineMs: 200 } });
   privateKey = await readFile(emu.emulator.privateKeyPath, 'utf8');
   opentok = new OpenTok({ applicationId: emu.emulator.applicationId, privateKey, apiUrl: emu.url });
 });
-afterEach(() => Promise.all(browsers.splice(0).map((b) => b.leave())));
 afterAll(() => emu.close());
 
-async function connect(sessionId: string, token: string): Promise<FakeBrowser> {
-  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), {
-    apiKey: emu.emulator.applicationId,
-    sessionId,
-    token,
-  });
-  browsers.push(browser);
-  return browser;
-}
+const connect = useApplicationBrowsers(() => emu);
 
-async function waitForStatus(id: string, status: Archive['status']): Promise<Archive> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const archive = await opentok.archives.find(id);
-    if (archive.status === status) return archive;
-    if (Date.now() > deadline) throw new Error(`archive still ${archive.status}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitForStatus = (id: string, status: Archive['status']): Promise<Archive> =>
+  waitForArchiveStatus(opentok, id, status);
 
 it('creates a session whose RS256 tokens connect with their role and data', async () => {
   const session = await opentok.createSession({ mediaMode: 'routed' });

@@ -2,6 +2,7 @@
 import { ArchiveError, AuthenticationError, OpenTok, type Archive } from '../../src/sdk';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
+import { waitForArchiveStatus } from './support/application-clients';
 
 let emu: TestEmulator;
 let opentok: OpenTok;
@@ -28,15 +29,8 @@ async function routedSessionWithClient(): Promise<{ sessionId: string; browser: 
   return { sessionId: session.sessionId, browser };
 }
 
-async function waitForStatus(id: string, status: Archive['status']): Promise<Archive> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const archive = await opentok.archives.find(id);
-    if (archive.status === status) return archive;
-    if (Date.now() > deadline) throw new Error(`archive still ${archive.status}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitForStatus = (id: string, status: Archive['status']): Promise<Archive> =>
+  waitForArchiveStatus(opentok, id, status);
 
 describe('sessions and tokens', () => {
   it.each([

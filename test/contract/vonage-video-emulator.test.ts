@@ -3,32 +3,22 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { FakeBrowser, realtimeUrlOf } from '../emulator/support/fake-browser';
 import { createSession } from '../emulator/support/platform-client';
 import { startVonageVideo, type VonageArchive, type VonageVideoDriver } from './support/vonage-video';
+import { useApplicationBrowsers } from './support/application-clients';
 
 const BAD_AUTH = { code: -1, message: 'Issuer not found', description: 'Issuer not found' };
 
 let emu: TestEmulator;
 let video: VonageVideoDriver;
-const browsers: FakeBrowser[] = [];
 
 beforeAll(async () => {
   emu = await startTestEmulator({ limits: { finishDeadlineMs: 100 } });
   video = await startVonageVideo(emu.emulator.applicationId, emu.emulator.privateKeyPath, emu.url);
 });
-afterEach(() => Promise.all(browsers.splice(0).map((b) => b.leave())));
 afterAll(() => Promise.all([video.stop(), emu.close()]));
 
-async function join(sessionId: string, token: string): Promise<FakeBrowser> {
-  const browser = await FakeBrowser.join(realtimeUrlOf(emu.url), {
-    apiKey: emu.emulator.applicationId,
-    sessionId,
-    token,
-  });
-  browsers.push(browser);
-  return browser;
-}
+const join = useApplicationBrowsers(() => emu);
 
 /** `disabled` is @vonage/video's MediaMode.ROUTED: the value of p2p.preference it sends (docs/platform.md §2.1). */
 async function createRoutedSession(): Promise<string> {
