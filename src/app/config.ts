@@ -1,4 +1,8 @@
-/** The configuration: the only reader of the environment, for the app and the standalone emulator alike. */
+/**
+ * The configuration: the only reader of the environment, for the app and the standalone emulator alike. It is
+ * longer than our other modules because it is one schema: every setting, the rules between settings and the
+ * one-line messages that say what to set sit together, so that a reader sees the whole contract in one place.
+ */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';

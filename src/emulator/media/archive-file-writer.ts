@@ -2,7 +2,8 @@
  * Writes an archive's file from its uploads: a zip for individual archives and for composed archives whose
  * recorder changed, a webm for a composed archive with one recorder. Each upload is read in full first: one
  * whose chunks are missing, short or unreadable fails alone and is named in the manifest, and the others are
- * written, each WebM with the Duration its recorder could not know (webm-duration.ts).
+ * written, each WebM with the Duration its recorder could not know (webm-duration.ts). One job, kept whole:
+ * the two output forms share the reading, the failure accounting and the atomic write of one file.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';

@@ -9,6 +9,7 @@
  * blocks (Segment, Cluster, BlockGroup) are entered, every other element is skipped by its size, and no frame
  * is decoded. Nothing here recurses: an upload is a stranger's bytes, so every walk keeps its own stack and
  * stops at a depth and an element count no real recording comes near, leaving such a file as it came.
+ * One cohesive parser, kept in one file: the scanner and the head rewrite share the element reading and limits.
  */
 
 const ID = {
