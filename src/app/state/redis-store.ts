@@ -144,8 +144,11 @@ export async function connectRedisStore({
         );
         if (locked !== null) {
           try {
-            const created = await create();
-            await run(() => client.set(key, created, { condition: 'NX' }));
+            // Another instance may have stored the value and released its lock between our read and our lock.
+            if ((await run(() => client.get(key))) === null) {
+              const created = await create();
+              await run(() => client.set(key, created, { condition: 'NX' }));
+            }
           } finally {
             // Released at once, so after a failed create the next request tries again without waiting.
             await run(() => client.del(lockKey)).catch(() => undefined);
