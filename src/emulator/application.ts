@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CredentialsError } from './errors';
+import { readKeptField, readKeptFile } from './kept-file';
 import { writeFileAtomic } from './storage/atomic-file';
 
 const APPLICATION_FILE = 'emulator-application.json';
@@ -73,30 +74,6 @@ async function readGivenApplication(input: ApplicationInput): Promise<Applicatio
   return { applicationId, publicKey, privateKeyPath: path.resolve(privateKeyPath), source: 'options' };
 }
 
-async function readIfPresent(file: string): Promise<string | null> {
-  return fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
-    throw new CredentialsError({ message: `${file} could not be read (${error.code ?? error.message})` });
-  });
-}
-
-function parseApplicationFile(file: string, text: string): string {
-  const refuse = (problem: string): CredentialsError =>
-    new CredentialsError({
-      message: `${file} ${problem}: it must hold {"applicationId": "<UUID>"}. The emulator did not start and left the file as it is: restore it, or set EMULATOR_APPLICATION_ID and EMULATOR_PRIVATE_KEY_PATH.`,
-    });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw refuse('is not valid JSON');
-  }
-  const applicationId = (json as { applicationId?: unknown } | null)?.applicationId;
-  if (typeof applicationId !== 'string' || !APPLICATION_ID_PATTERN.test(applicationId))
-    throw refuse('has no applicationId UUID');
-  return applicationId;
-}
-
 /**
  * The given application, the one kept in the data folder, or a new one written there. Half of a kept pair
  * stops the start: making a new one would silently invalidate every token signed with the old key.
@@ -105,13 +82,18 @@ export async function loadApplication(input: ApplicationInput): Promise<Applicat
   if (input.applicationId || input.privateKeyPath) return readGivenApplication(input);
   const idFile = path.join(input.dataDir, APPLICATION_FILE);
   const keyFile = path.join(input.dataDir, PRIVATE_KEY_FILE);
-  const idText = await readIfPresent(idFile);
+  const idText = await readKeptFile(idFile);
   const hasKey = await fs.stat(keyFile).then(
     () => true,
     () => false,
   );
   if (idText !== null && hasKey) {
-    const applicationId = parseApplicationFile(idFile, idText);
+    const applicationId = readKeptField(idFile, idText, {
+      name: 'applicationId',
+      shape: 'a UUID',
+      pattern: APPLICATION_ID_PATTERN,
+      instead: 'EMULATOR_APPLICATION_ID and EMULATOR_PRIVATE_KEY_PATH',
+    });
     const publicKey = await readPublicKey(keyFile, 'The application key');
     return { applicationId, publicKey, privateKeyPath: keyFile, source: 'data folder' };
   }

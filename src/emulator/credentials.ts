@@ -1,8 +1,8 @@
 /** The emulator's API key and secret: the user's own, or a fixed local key with a secret generated once per data folder. */
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CredentialsError } from './errors';
+import { readKeptField, readKeptFile } from './kept-file';
 import { writeFileAtomic } from './storage/atomic-file';
 
 /** Documented local API key: digits, like an OpenTok project key, so every SDK's key check accepts it. */
@@ -48,32 +48,14 @@ const GENERATED_SECRET_PATTERN = /^[a-f0-9]{40}$/;
  * the start: replacing it would silently invalidate every token and link signed with the secret it held.
  */
 async function readSecretFile(file: string): Promise<string | null> {
-  const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
-    throw new CredentialsError({
-      message: `${file} could not be read (${error.code ?? error.message})`,
-      cause: error,
-    });
-  });
+  const text = await readKeptFile(file);
   if (text === null) return null;
-  // No cause and no value in these messages: a parser's message quotes the text, and a damaged secret is
-  // still a secret.
-  const refuse = (problem: string): CredentialsError =>
-    new CredentialsError({
-      message: `${file} ${problem}: it must hold {"apiSecret": "<40 lowercase hex characters>"}. The emulator did not start and left the file as it is: restore it, or set EMULATOR_API_KEY and EMULATOR_API_SECRET.`,
-    });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw refuse('is not valid JSON');
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw refuse('is not a JSON object');
-  const { apiSecret } = json as { apiSecret?: unknown };
-  if (typeof apiSecret !== 'string') throw refuse('has no apiSecret string');
-  if (!GENERATED_SECRET_PATTERN.test(apiSecret))
-    throw refuse('has an apiSecret that is not 40 lowercase hex characters');
-  return apiSecret;
+  return readKeptField(file, text, {
+    name: 'apiSecret',
+    shape: '40 lowercase hex characters',
+    pattern: GENERATED_SECRET_PATTERN,
+    instead: 'EMULATOR_API_KEY and EMULATOR_API_SECRET',
+  });
 }
 
 export async function loadCredentials(input: {
