@@ -16,7 +16,12 @@ import {
   requireOptionalString,
 } from './validation';
 
-function validateLayout(layout: unknown): ArchiveLayout {
+/**
+ * Checks a composed archive's layout, for the start body and for a layout change alike: a known type, a
+ * stylesheet with `custom` and only with it, `screenshareType` only with `bestFit` (docs/platform.md §5.2).
+ * Returns only the fields the platform reads.
+ */
+export function validateLayout(layout: unknown): ArchiveLayout {
   if (typeof layout !== 'object' || layout === null) {
     throw new ArgumentError({ message: 'layout must be an object such as { type: "bestFit" }' });
   }

@@ -1,7 +1,7 @@
-/** The Archives resource: start, stop, find, list and delete requests, each reply read into an Archive. */
+/** The Archives resource: start, stop, find, list, delete and layout requests, each reply read into an Archive. */
 import { Archive } from './archive';
-import { buildStartBody } from './archive-start-body';
-import type { ArchiveCreateOptions, ArchiveListOptions } from './archive-types';
+import { buildStartBody, validateLayout } from './archive-start-body';
+import type { ArchiveCreateOptions, ArchiveLayout, ArchiveListOptions } from './archive-types';
 import { readArchiveWire } from './archive-wire';
 import { HttpClient, pathOf, unexpectedShape, type HttpReply, parseJsonReply } from './http';
 import { requireNonEmptyString, requirePathId, requireOptionalInteger, requireOptions } from './validation';
@@ -32,7 +32,7 @@ export interface ArchiveList {
 export const DEFAULT_LIST_COUNT = 50;
 
 /**
- * Archives of the project: start, stop, find, list and delete recordings.
+ * Archives of the project: start, stop, find, list and delete recordings, and change a recording's layout.
  * Reached through {@link OpenTok.archives}.
  *
  * @example
@@ -152,6 +152,32 @@ export class Archives {
       operation: 'deleteArchive',
       method: 'DELETE',
       path: `${this.#basePath}${pathOf(archiveId)}`,
+      archiveId,
+    });
+  }
+
+  /**
+   * Changes the layout of a composed archive while it records (docs/platform.md §5.6). The checks are those
+   * of the start option `layout`: a known type, a stylesheet with `custom` and only with it,
+   * `screenshareType` only with `bestFit`.
+   *
+   * @throws {@link ArgumentError} before any request for an empty archive ID or an invalid layout.
+   *
+   * @example
+   * ```ts
+   * await opentok.archives.setLayout(archiveId, { type: 'verticalPresentation' });
+   * await opentok.archives.setLayout(archiveId, { type: 'custom', stylesheet: 'stream.focus { width: 100%; }' });
+   * ```
+   */
+  async setLayout(archiveId: string, layout: ArchiveLayout): Promise<void> {
+    requirePathId('archiveId', archiveId);
+    const json = validateLayout(layout);
+    // Ruby and Java expect 200, @vonage/video's tests 204; any 2xx is success and its body is not read.
+    await this.#http.send({
+      operation: 'setArchiveLayout',
+      method: 'PUT',
+      path: `${this.#basePath}${pathOf(archiveId, 'layout')}`,
+      json,
       archiveId,
     });
   }

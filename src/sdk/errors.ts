@@ -154,9 +154,34 @@ export class TimeoutError extends RequestError {
   override readonly timedOut: boolean = true;
 }
 
+/**
+ * The platform refused a stream operation (HTTP 400 or 404): a malformed or unknown session ID, or a stream
+ * that is not (or no longer) published in the session. The message says which case it is.
+ *
+ * @example
+ * ```ts
+ * await opentok.streams.getStream(sessionId, streamId).catch((error) => {
+ *   if (error instanceof StreamError && error.status === 404) console.log('that client stopped publishing');
+ * });
+ * ```
+ */
+export class StreamError extends OpenTokError {
+  /** Always `'StreamError'`, also after minification. */
+  override name = 'StreamError';
+}
+
 /** Platform operations, used to word error messages. */
 export type Operation =
-  'createSession' | 'startArchive' | 'stopArchive' | 'getArchive' | 'listArchives' | 'deleteArchive';
+  | 'createSession'
+  | 'startArchive'
+  | 'stopArchive'
+  | 'getArchive'
+  | 'listArchives'
+  | 'deleteArchive'
+  | 'setArchiveLayout'
+  | 'listStreams'
+  | 'getStream'
+  | 'setStreamClassLists';
 
 /** Where a failed reply came from; only used to word the error. */
 export interface ResponseContext {
@@ -168,6 +193,8 @@ export interface ResponseContext {
   url: string;
   /** The archive the operation was about, to name it in the message. */
   archiveId?: string;
+  /** The stream the operation was about, to name it in the message. */
+  streamId?: string;
 }
 
 const ACTIONS: Record<Operation, string> = {
@@ -177,6 +204,10 @@ const ACTIONS: Record<Operation, string> = {
   getArchive: 'Cannot get archive',
   listArchives: 'Cannot list archives',
   deleteArchive: 'Cannot delete archive',
+  setArchiveLayout: 'Cannot set the layout of archive',
+  listStreams: 'Cannot list streams',
+  getStream: 'Cannot get stream',
+  setStreamClassLists: 'Cannot set stream layout classes',
 };
 
 const NOT_FOUND = 'no archive has this ID — check the archive ID (archives.all() lists the archives)';
@@ -212,6 +243,33 @@ const ARCHIVE_CASES: Partial<Record<Operation, Partial<Record<400 | 404 | 409, s
       'only archives whose status is available, uploaded or deleted can be deleted — stop the archive ' +
       'and wait until it is available',
   },
+  setArchiveLayout: {
+    400:
+      'the platform refused the layout — check the layout options, that the archive is composed ' +
+      '(individual archives have no layout) and that it is still recording',
+    404: NOT_FOUND,
+    409: 'the archive is not recording (it has already stopped) — a layout can only change while recording',
+  },
+};
+
+/** What each stream status code means per operation (docs/platform.md §5.7). */
+const STREAM_CASES: Partial<Record<Operation, Partial<Record<400 | 404, string>>>> = {
+  listStreams: {
+    400: 'the session ID is invalid — check the session ID',
+    404: 'the session does not exist — check the session ID and that it was created with these credentials',
+  },
+  getStream: {
+    400: 'the session ID or stream ID is invalid — check both IDs',
+    404:
+      'no stream with this ID is published in the session — the client may have stopped publishing ' +
+      '(streams.listStreams() lists the streams)',
+  },
+  setStreamClassLists: {
+    400:
+      'the platform refused the class lists — check the session ID, and that every stream ID names a stream ' +
+      'published in that session now (streams.listStreams() lists them)',
+    404: 'the session or one of the streams does not exist — list the streams again and retry',
+  },
 };
 
 function isArchiveStatus(status: number): status is 400 | 404 | 409 {
@@ -232,13 +290,12 @@ function platformSays(body: unknown): string {
 
 /**
  * Maps a non-2xx platform reply to the error class a caller can act on: 401/403 → AuthenticationError,
- * 400/404/409 on archive operations → ArchiveError, 5xx → RequestError, anything else → OpenTokError.
+ * 400/404/409 on archive operations → ArchiveError, 400/404 on stream operations → StreamError,
+ * 5xx → RequestError, anything else → OpenTokError.
  */
 export function errorFromResponse(status: number, body: unknown, context: ResponseContext): OpenTokError {
-  const subject =
-    context.archiveId === undefined
-      ? ACTIONS[context.operation]
-      : `${ACTIONS[context.operation]} ${context.archiveId}`;
+  const about = context.archiveId ?? context.streamId;
+  const subject = about === undefined ? ACTIONS[context.operation] : `${ACTIONS[context.operation]} ${about}`;
   const init = { status, body, method: context.method, url: context.url };
   const suffix = platformSays(body);
 
@@ -262,6 +319,10 @@ export function errorFromResponse(status: number, body: unknown, context: Respon
   const archiveCase = isArchiveStatus(status) ? ARCHIVE_CASES[context.operation]?.[status] : undefined;
   if (archiveCase !== undefined) {
     return new ArchiveError({ ...init, message: `${subject} (${status}): ${archiveCase}.${suffix}` });
+  }
+  const streamCase = status === 400 || status === 404 ? STREAM_CASES[context.operation]?.[status] : undefined;
+  if (streamCase !== undefined) {
+    return new StreamError({ ...init, message: `${subject} (${status}): ${streamCase}.${suffix}` });
   }
   if (context.operation === 'createSession' && status === 400) {
     return new OpenTokError({

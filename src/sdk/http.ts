@@ -28,7 +28,7 @@ export interface HttpRequest {
   /** What the call does, used to word its errors. */
   operation: Operation;
   /** The HTTP method. */
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path below the base URL, IDs already encoded. */
   path: string;
   /** Query parameters; `undefined` ones are left out. */
@@ -39,6 +39,8 @@ export interface HttpRequest {
   form?: ReadonlyArray<readonly [string, string]>;
   /** The archive the call is about, named in error messages. */
   archiveId?: string;
+  /** The stream the call is about, named in error messages. */
+  streamId?: string;
 }
 
 /** A 2xx reply. `text` is '' for 204 and empty bodies. */
@@ -172,6 +174,7 @@ export class HttpClient {
       method: request.method,
       url,
       ...(request.archiveId === undefined ? {} : { archiveId: request.archiveId }),
+      ...(request.streamId === undefined ? {} : { streamId: request.streamId }),
     });
   }
 

@@ -1,6 +1,6 @@
 /**
- * opentok-ts-sdk: the server SDK for the OpenTok / Vonage Video platform — sessions, client tokens
- * and archives. This is the only module applications import.
+ * opentok-ts-sdk: the server SDK for the OpenTok / Vonage Video platform — sessions, client tokens,
+ * archives and their layout, and the layout classes of streams. This is the only module applications import.
  *
  * @example
  * ```ts
@@ -39,6 +39,9 @@ export type {
   StreamMode,
 } from './archive-types';
 export type { ArchiveWire } from './archive-wire';
+export { Streams } from './streams';
+export type { Stream, StreamClassList } from './stream-types';
+export type { StreamWire } from './stream-wire';
 export type { Role } from './tokens';
 export { ROLES } from './tokens';
 export {
@@ -47,6 +50,7 @@ export {
   AuthenticationError,
   OpenTokError,
   RequestError,
+  StreamError,
   TimeoutError,
 } from './errors';
 export type { OpenTokErrorInit } from './errors';

@@ -1,4 +1,4 @@
-/** class OpenTok, the SDK's entry point: createSession, generateToken and the archives resource. */
+/** class OpenTok, the SDK's entry point: createSession, generateToken and the archives and streams resources. */
 import { randomUUID } from 'node:crypto';
 import { Archives } from './archives';
 import { ArgumentError } from './errors';
@@ -7,6 +7,7 @@ import { readOpenTokOptions, type OpenTokOptions, type Signer } from './opentok-
 import { Session, type TokenOptions } from './session';
 import { buildSessionRequest, readSessionId, type SessionOptions } from './session-create';
 import { decodeSessionId } from './session-id';
+import { Streams } from './streams';
 import { readTokenRequest, withDefaultExpiry } from './token-request';
 import {
   createApplicationAuthJwt,
@@ -32,8 +33,10 @@ export class OpenTok {
   readonly apiKey: string;
   /** The REST URL requests go to. */
   readonly apiUrl: string;
-  /** Start, stop, find, list and delete archives. */
+  /** Start, stop, find, list and delete archives, and change their layout. */
   readonly archives: Archives;
+  /** List and get the streams of a session and set their layout classes. */
+  readonly streams: Streams;
   readonly #signer: Signer;
   readonly #http: HttpClient;
   readonly #clock: () => number;
@@ -56,6 +59,7 @@ export class OpenTok {
     this.#nonce = nonce;
     this.#http = new HttpClient({ baseUrl: apiUrl, timeoutMs, authHeader: () => this.#authHeader() });
     this.archives = new Archives(this.#http, this.apiKey);
+    this.streams = new Streams(this.#http, this.apiKey);
   }
 
   /**

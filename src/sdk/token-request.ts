@@ -15,7 +15,8 @@ const TOKEN_TYPES = ['JWT', 'T1'] as const;
 const MAX_EXPIRY_SECONDS = 30 * 24 * 60 * 60;
 const DEFAULT_EXPIRY_SECONDS = 24 * 60 * 60;
 const MAX_DATA_CHARS = 1000;
-const MAX_LAYOUT_CLASS_LIST_CHARS = 1024;
+/** opentok-node's bound on a token's layout class list, space-separated (docs/platform.md §4.1). */
+export const MAX_LAYOUT_CLASS_LIST_CHARS = 1024;
 
 /** A client token to sign: its format and its fields. */
 export interface TokenRequest {

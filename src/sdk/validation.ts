@@ -41,6 +41,33 @@ export function requirePathId(name: string, value: unknown): string {
   return id;
 }
 
+/**
+ * The longest session ID accepted. opentok-node documents session IDs as at most 255 characters; the SDKs
+ * check nothing more than a non-empty string.
+ */
+export const MAX_SESSION_ID_CHARS = 255;
+
+/**
+ * Requires a session ID of the platform's shape (docs/platform.md §3): a non-empty string of at most
+ * {@link MAX_SESSION_ID_CHARS} characters from the base64url alphabet (letters, digits, `-`, `_`), which the
+ * documented IDs are written in. The character check is this SDK's own: a space or a `/` can only be a
+ * copying mistake, better named here than answered by the platform with a bare 400 or 404.
+ */
+export function requireSessionId(name: string, value: unknown): string {
+  const id = requireNonEmptyString(name, value);
+  if (id.length > MAX_SESSION_ID_CHARS) {
+    throw new ArgumentError({
+      message: `${name} must be at most ${MAX_SESSION_ID_CHARS} characters (got ${id.length})`,
+    });
+  }
+  if (!/^[A-Za-z0-9_-]+$/.test(id)) {
+    throw new ArgumentError({
+      message: `${name} must be a session ID such as '1_MX4xMjM0NTZ-fg…' (letters, digits, '-' and '_'; got ${show(id)})`,
+    });
+  }
+  return id;
+}
+
 /** True for the segments URL parsing resolves: `.` and `..`, in any mix with `%2e`/`%2E`. */
 export function isDotSegment(segment: string): boolean {
   return /^(\.|%2e){1,2}$/i.test(segment);
