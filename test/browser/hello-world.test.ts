@@ -91,9 +91,9 @@ test('a refused camera is reported in the page in words, and no broken video is 
   try {
     const page = await refusing.newPage();
     await page.goto(`${suite.app.url}/hello-world`);
-    const alert = page.locator('#alerts .alert');
-    await alert.first().waitFor({ timeout: 15_000 });
-    await expect(alert.first().innerText()).resolves.toMatch(/camera or microphone access was refused/i);
+    const problem = page.locator('#publisher .tile-problem');
+    await problem.waitFor({ timeout: 15_000 });
+    await expect(problem.innerText()).resolves.toMatch(/camera and microphone blocked/i);
     expect(await page.locator('#publisher video').count()).toBe(0);
   } finally {
     await refusing.close();

@@ -16,7 +16,7 @@ function nameOf(error) {
 export function describePublishError(error) {
   const name = nameOf(error);
   if (MEDIA_REFUSED.has(name)) {
-    return 'Camera or microphone access was refused. Allow it in your browser’s site settings, then reload the page.';
+    return 'Camera and microphone blocked — allow them in the browser’s site settings, then reload.';
   }
   if (NO_DEVICE.has(name)) {
     return 'No camera or microphone could be used. Connect one (or close other apps using it), then reload the page.';

@@ -2,6 +2,7 @@
 import type { RequestHandler } from 'express';
 import type { OpenTok } from '../../sdk';
 import type { AppMode } from '../config';
+import { createConnectionData, pickDisplayName } from '../display-name';
 import { serializePageData } from '../page-data';
 import type { SessionStore } from '../session-store';
 
@@ -13,13 +14,18 @@ export interface HelloWorldDeps {
 }
 
 export function createHelloWorldPage({ opentok, mode, sessions }: HelloWorldDeps): RequestHandler {
-  return async (_req, res) => {
+  return async (req, res) => {
     const sessionId = await sessions.getSessionId();
+    const displayName = pickDisplayName(req, res);
     // Everyone publishes and subscribes; nobody needs moderator rights in a group chat.
-    const token = opentok.generateToken(sessionId, { role: 'publisher' });
+    const token = opentok.generateToken(sessionId, {
+      role: 'publisher',
+      data: createConnectionData(displayName),
+    });
     res.render('hello-world', {
       title: 'Hello World',
-      pageData: serializePageData({ apiKey: opentok.apiKey, sessionId, token, mode }),
+      displayName,
+      pageData: serializePageData({ apiKey: opentok.apiKey, sessionId, token, mode, displayName }),
     });
   };
 }
