@@ -2,7 +2,11 @@
 import { createWidget, playVideo, type Widget, type WidgetOptions } from './dom';
 import { mediaAccessError, OTError } from './errors';
 import { createEvent, EventEmitter, type OTEvent } from './events';
+import type { StreamFlag } from '../protocol/realtime';
 import type { Stream } from './stream';
+
+/** Tells the session that the page turned the published audio or video on or off. */
+export type StreamFlagReporter = (flag: StreamFlag, value: boolean) => void;
 
 export interface PublisherProperties extends WidgetOptions {
   name?: string;
@@ -43,6 +47,10 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   readonly #media: Promise<MediaStream>;
   #mediaStream: MediaStream | null = null;
   #destroyed = false;
+  /** what the page asked for last, applied to the tracks once the camera opens */
+  #audioWanted: boolean;
+  #videoWanted: boolean;
+  #reportFlag: StreamFlagReporter | null = null;
 
   constructor(
     target: HTMLElement | string | undefined | null,
@@ -51,6 +59,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   ) {
     super();
     this.properties = { ...properties };
+    this.#audioWanted = properties.publishAudio !== false;
+    this.#videoWanted = properties.publishVideo !== false;
     this.#widget = createWidget('publisher', target, properties);
     this.#widget.element.id ||= this.id;
     this.element = this.#widget.element;
@@ -85,14 +95,32 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     return this.#destroyed;
   }
 
+  /**
+   * Turns the microphone off (silence) or on for everyone who receives it. The stream's `hasAudio` changes, and
+   * the session fires `streamPropertyChanged`, when the emulator has told every client.
+   */
   publishAudio(enabled: boolean): void {
-    for (const track of this.#mediaStream?.getAudioTracks() ?? []) track.enabled = enabled;
-    if (this.stream) this.stream.hasAudio = enabled;
+    this.#audioWanted = Boolean(enabled);
+    this.#applyFlag('hasAudio', this.#mediaStream?.getAudioTracks() ?? [], this.#audioWanted);
   }
 
+  /** Turns the camera off (black frames) or on for everyone who receives it; see publishAudio. */
   publishVideo(enabled: boolean): void {
-    for (const track of this.#mediaStream?.getVideoTracks() ?? []) track.enabled = enabled;
-    if (this.stream) this.stream.hasVideo = enabled;
+    this.#videoWanted = Boolean(enabled);
+    this.#applyFlag('hasVideo', this.#mediaStream?.getVideoTracks() ?? [], this.#videoWanted);
+  }
+
+  /** Whether the stream has audio or video for the others, as this page last asked. */
+  sends(flag: StreamFlag): boolean {
+    const media = this.#mediaStream;
+    if (flag === 'hasAudio') return this.#audioWanted && (media?.getAudioTracks().length ?? 0) > 0;
+    return this.#videoWanted && (media?.getVideoTracks().length ?? 0) > 0;
+  }
+
+  #applyFlag(flag: StreamFlag, tracks: MediaStreamTrack[], enabled: boolean): void {
+    // A disabled track still flows: receivers get silence or black frames, and enabling it needs no renegotiation.
+    for (const track of tracks) track.enabled = enabled;
+    if (this.stream) this.#reportFlag?.(flag, this.sends(flag));
   }
 
   videoWidth(): number | undefined {
@@ -128,9 +156,10 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   }
 
   /** Called by publishing.ts once the emulator accepted the stream. */
-  attachStream(stream: Stream, session: object): void {
+  attachStream(stream: Stream, session: object, reportFlag: StreamFlagReporter): void {
     this.stream = stream;
     this.session = session;
+    this.#reportFlag = reportFlag;
     this.emit('streamCreated', createEvent('streamCreated', this, { stream }));
   }
 
@@ -143,6 +172,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     if (!stream) return;
     this.stream = undefined;
     this.session = undefined;
+    this.#reportFlag = null;
     const event = createEvent('streamDestroyed', this, { stream, reason }, !keep);
     this.emit('streamDestroyed', event);
     if (!keep && !event.isDefaultPrevented()) this.destroy();
@@ -174,8 +204,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     }
     this.#mediaStream = media;
     this.accessAllowed = true;
-    if (p.publishAudio === false) this.publishAudio(false);
-    if (p.publishVideo === false) this.publishVideo(false);
+    for (const track of media.getAudioTracks()) track.enabled = this.#audioWanted;
+    for (const track of media.getVideoTracks()) track.enabled = this.#videoWanted;
     this.#widget.video.srcObject = media;
     void playVideo(this.#widget.video);
     this.emit('accessAllowed', createEvent('accessAllowed', this, {}));

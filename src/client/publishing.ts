@@ -1,5 +1,5 @@
 /** This client's own streams: publishing one, ending one, and publishing again what a reconnect lost. */
-import type { ConnectedMessage } from '../protocol/realtime';
+import type { ConnectedMessage, StreamFlag } from '../protocol/realtime';
 import type { ArchiveRecording } from './archive-recording';
 import { OTError } from './errors';
 import type { Publisher } from './publisher';
@@ -50,8 +50,8 @@ export class Publishing {
       type: 'publish',
       stream: {
         name: publisher.properties.name ?? '',
-        hasAudio: media.getAudioTracks().some((t) => t.enabled),
-        hasVideo: media.getVideoTracks().some((t) => t.enabled),
+        hasAudio: publisher.sends('hasAudio'),
+        hasVideo: publisher.sends('hasVideo'),
         videoType: 'camera',
         videoDimensions: { width: settings?.width ?? 640, height: settings?.height ?? 480 },
         frameRate: Math.round(settings?.frameRate ?? publisher.properties.frameRate ?? 30),
@@ -66,8 +66,49 @@ export class Publishing {
     }
     const stream = new Stream(ack.stream, connection);
     this.#publishers.set(stream.streamId, publisher);
-    publisher.attachStream(stream, session);
+    publisher.attachStream(stream, session, (flag, value) => this.#sendFlag(stream.streamId, flag, value));
     recording.record(publisher);
+    // The page may have muted while the emulator was answering.
+    this.#sendChangedFlags(publisher, ack.stream);
+  }
+
+  /** The emulator says how an own stream's flag is now: its Stream follows. Returns the change, if there was one. */
+  applyFlag(
+    streamId: string,
+    flag: StreamFlag,
+    value: boolean,
+  ): { stream: Stream; oldValue: boolean } | null {
+    const stream = this.#publishers.get(streamId)?.stream;
+    if (!stream || stream[flag] === value) return null;
+    const oldValue = stream[flag];
+    stream[flag] = value;
+    return { stream, oldValue };
+  }
+
+  /** After a resume: a mute or unmute the emulator missed while the socket was down is sent again. */
+  restoreFlags(connected: ConnectedMessage): void {
+    if (!connected.resumed) return;
+    for (const info of connected.ownStreams ?? []) {
+      const publisher = this.#publishers.get(info.streamId);
+      if (publisher) this.#sendChangedFlags(publisher, info);
+    }
+  }
+
+  #sendChangedFlags(publisher: Publisher, known: Record<StreamFlag, boolean> & { streamId: string }): void {
+    for (const flag of ['hasAudio', 'hasVideo'] as const) {
+      const value = publisher.sends(flag);
+      if (known[flag] !== value) this.#sendFlag(known.streamId, flag, value);
+    }
+  }
+
+  #sendFlag(streamId: string, flag: StreamFlag, value: boolean): void {
+    this.#options.link.channel
+      ?.request({ type: 'streamProperty', streamId, property: flag, value })
+      .catch((error: unknown) => {
+        // While the socket is down the request fails: restoreFlags sends it again after the resume.
+        if (error instanceof OTError && error.name === 'OT_NOT_CONNECTED') return;
+        console.warn(`OT: could not tell the session about ${flag}`, error);
+      });
   }
 
   unpublish(publisher: Publisher): void {

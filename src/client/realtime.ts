@@ -1,4 +1,4 @@
-/** The client's one door to the emulator's realtime WebSocket: connect, rid/ack requests, reconnect. */
+/** The client's one door to the emulator's realtime WebSocket: connect, rid/ack requests, liveness, reconnect. */
 import {
   CloseCode,
   type AckMessage,
@@ -11,9 +11,17 @@ import { OTError } from './errors';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 10_000;
-const PING_INTERVAL_MS = 20_000;
+/**
+ * Liveness: a `ping` every second when none is waiting for its answer, and no frame at all for 1.75 s after one
+ * counts as a lost network. A network that drops packets closes nothing, so without this the page would learn
+ * of the loss only when TCP gives up, minutes later. A loss is noticed at most 2.75 s after the last frame heard.
+ */
+const PING_INTERVAL_MS = 1000;
+const PONG_TIMEOUT_MS = 1750;
 /** Backoff before each reconnect attempt; the length bounds how long a blip may last. */
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000, 4000];
+/** One reconnect attempt on a network that still drops everything gives up this soon, not after 10 s. */
+const RECONNECT_ATTEMPT_TIMEOUT_MS = 3000;
 
 /** Why a session ended, as its `sessionDisconnected` event reports it. */
 export type CloseReason = 'clientDisconnected' | 'forceDisconnected' | 'networkDisconnected';
@@ -49,6 +57,8 @@ export class RealtimeChannel {
   #closedByClient = false;
   #serverError: { code: number; name: string; message: string } | null = null;
   #pingTimer: number | undefined;
+  /** armed when a ping is sent, disarmed by any frame received */
+  #answerDeadline: number | undefined;
 
   constructor(options: RealtimeOptions) {
     this.#options = options;
@@ -60,7 +70,7 @@ export class RealtimeChannel {
 
   /** Opens the socket and resolves with the server's `connected` reply. */
   open(): Promise<ConnectedMessage> {
-    return this.#attempt(undefined).then((connected) => {
+    return this.#attempt(undefined, CONNECT_TIMEOUT_MS).then((connected) => {
       this.#connectionId = connected.connection.connectionId;
       this.#uploadKey = connected.uploadKey;
       return connected;
@@ -95,13 +105,13 @@ export class RealtimeChannel {
 
   close(): void {
     this.#closedByClient = true;
-    window.clearInterval(this.#pingTimer);
+    this.#stopPing();
     this.#socket?.close(CloseCode.normal);
     this.#socket = null;
     this.#failPending();
   }
 
-  #attempt(resumeConnectionId: string | undefined): Promise<ConnectedMessage> {
+  #attempt(resumeConnectionId: string | undefined, timeoutMs: number): Promise<ConnectedMessage> {
     return new Promise<ConnectedMessage>((resolve, reject) => {
       let settled = false;
       let socket: WebSocket;
@@ -124,7 +134,7 @@ export class RealtimeChannel {
         settled = true;
         socket.close();
         reject(new OTError({ name: 'OT_CONNECT_FAILED', message: 'Timed out connecting to the session.' }));
-      }, CONNECT_TIMEOUT_MS);
+      }, timeoutMs);
 
       socket.onopen = () => {
         const connect: ConnectMessage = { type: 'connect', ...this.#options.connect };
@@ -135,6 +145,9 @@ export class RealtimeChannel {
         socket.send(JSON.stringify(connect));
       };
       socket.onmessage = (event: MessageEvent) => {
+        // A socket given up for its silence may still deliver late frames: they no longer count.
+        if (this.#socket !== socket) return;
+        this.#heard();
         let message: ServerMessage;
         try {
           message = JSON.parse(String(event.data)) as ServerMessage;
@@ -144,7 +157,7 @@ export class RealtimeChannel {
         if (message.type === 'connected' && !settled) {
           settled = true;
           window.clearTimeout(timer);
-          this.#startPing();
+          this.#startPing(socket);
           resolve(message);
           return;
         }
@@ -208,7 +221,7 @@ export class RealtimeChannel {
   }
 
   #onDrop(closeCode: number): void {
-    window.clearInterval(this.#pingTimer);
+    this.#stopPing();
     this.#socket = null;
     this.#failPending();
     if (this.#closedByClient) return;
@@ -235,7 +248,7 @@ export class RealtimeChannel {
       await new Promise((r) => window.setTimeout(r, delayMs));
       if (this.#closedByClient) return;
       try {
-        const connected = await this.#attempt(this.#connectionId ?? undefined);
+        const connected = await this.#attempt(this.#connectionId ?? undefined, RECONNECT_ATTEMPT_TIMEOUT_MS);
         this.#connectionId = connected.connection.connectionId;
         this.#uploadKey = connected.uploadKey;
         this.#options.events.reconnected(connected);
@@ -247,9 +260,37 @@ export class RealtimeChannel {
     if (!this.#closedByClient) this.#options.events.closed('networkDisconnected');
   }
 
-  #startPing(): void {
+  #startPing(socket: WebSocket): void {
+    this.#stopPing();
+    this.#pingTimer = window.setInterval(() => {
+      // One ping at a time: in a hidden tab the browser may run this timer only once a minute, and a ping
+      // answered long ago must not count as unanswered when it finally runs.
+      if (this.#answerDeadline !== undefined || this.#socket !== socket) return;
+      this.#answerDeadline = window.setTimeout(() => this.#giveUpSilent(socket), PONG_TIMEOUT_MS);
+      this.send({ type: 'ping' });
+    }, PING_INTERVAL_MS);
+  }
+
+  #stopPing(): void {
     window.clearInterval(this.#pingTimer);
-    this.#pingTimer = window.setInterval(() => this.send({ type: 'ping' }), PING_INTERVAL_MS);
+    this.#heard();
+  }
+
+  /** Any frame proves that the server's messages still reach this page. */
+  #heard(): void {
+    window.clearTimeout(this.#answerDeadline);
+    this.#answerDeadline = undefined;
+  }
+
+  /**
+   * Nothing came back in time. The socket is given up at once: its close would wait for a closing handshake
+   * that a silent network never completes. The code is not 1000, so the emulator keeps the connection to resume.
+   */
+  #giveUpSilent(socket: WebSocket): void {
+    this.#answerDeadline = undefined;
+    if (this.#socket !== socket) return;
+    socket.close(CloseCode.serverSilent, 'no answer from the server');
+    this.#onDrop(CloseCode.serverSilent);
   }
 
   #failPending(): void {

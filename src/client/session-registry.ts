@@ -1,5 +1,5 @@
 /** The other clients' connections and streams as this client knows them, and the changes that become events. */
-import type { ConnectedMessage, ConnectionInfo, StreamInfo } from '../protocol/realtime';
+import type { ConnectedMessage, ConnectionInfo, StreamFlag, StreamInfo } from '../protocol/realtime';
 import { Connection, Stream } from './stream';
 
 /** What the registry reports to the session that owns it, which turns each report into a page event. */
@@ -8,7 +8,10 @@ export interface RegistryEvents {
   connectionDestroyed: (connection: Connection, reason: string) => void;
   streamCreated: (stream: Stream) => void;
   streamDestroyed: (stream: Stream, reason: string) => void;
+  streamPropertyChanged: (stream: Stream, property: StreamFlag, oldValue: boolean, newValue: boolean) => void;
 }
+
+const STREAM_FLAGS: readonly StreamFlag[] = ['hasAudio', 'hasVideo'];
 
 export class SessionRegistry {
   readonly #events: RegistryEvents;
@@ -54,7 +57,11 @@ export class SessionRegistry {
     for (const id of [...this.#streams.keys()]) {
       if (!liveStreams.has(id)) this.removeStream(id, 'networkDisconnected');
     }
-    for (const info of streams) this.addStream(info);
+    for (const info of streams) {
+      this.addStream(info);
+      // Changes made while the socket was down arrive as the stream's current flags.
+      for (const flag of STREAM_FLAGS) this.changeStream(info.streamId, flag, info[flag]);
+    }
   }
 
   /** Adds and reports a connection not yet known; a known one is left as it is. */
@@ -69,6 +76,15 @@ export class SessionRegistry {
   addStream(info: StreamInfo): void {
     if (this.#streams.has(info.streamId)) return;
     this.#events.streamCreated(this.#store(info));
+  }
+
+  /** Sets a known stream's audio or video flag and reports it when the value changed. */
+  changeStream(streamId: string, flag: StreamFlag, value: boolean): void {
+    const stream = this.#streams.get(streamId);
+    if (!stream || stream[flag] === value) return;
+    const oldValue = stream[flag];
+    stream[flag] = value;
+    this.#events.streamPropertyChanged(stream, flag, oldValue, value);
   }
 
   /** A connection that leaves takes its streams with it: they are reported gone first. */

@@ -2,9 +2,17 @@
  * OT.Session: the page's API and events for one session. It owns the parts that keep the session in step with
  * the emulator (connection, registry, publishing, subscriptions, recording) and turns their reports into events.
  */
-import type { ArchiveInfo, ConnectedMessage, ServerMessage, SignalEvent } from '../protocol/realtime';
+import type {
+  ArchiveInfo,
+  ConnectedMessage,
+  ServerMessage,
+  SignalEvent,
+  StreamFlag,
+  StreamPropertyChangedEvent,
+} from '../protocol/realtime';
 import { ArchiveRecording } from './archive-recording';
 import type { ComposerSource } from './composer';
+import { displayNameOf } from './display-name';
 import { sortWidgetArguments } from './dom';
 import type { OTError } from './errors';
 import { createEvent, EventEmitter, type OTEvent } from './events';
@@ -39,6 +47,12 @@ export type SessionEvents = {
   connectionDestroyed: OTEvent<'connectionDestroyed', Session> & { connection: Connection; reason: string };
   streamCreated: OTEvent<'streamCreated', Session> & { stream: Stream };
   streamDestroyed: OTEvent<'streamDestroyed', Session> & { stream: Stream; reason: string };
+  streamPropertyChanged: OTEvent<'streamPropertyChanged', Session> & {
+    stream: Stream;
+    changedProperty: StreamFlag;
+    oldValue: boolean;
+    newValue: boolean;
+  };
   archiveStarted: OTEvent<'archiveStarted', Session> & { id: string; name: string };
   archiveStopped: OTEvent<'archiveStopped', Session> & { id: string; name: string };
   signal: SignalEventObject;
@@ -95,6 +109,8 @@ export class Session extends EventEmitter<SessionEvents> {
         // Default action, as in OpenTok.js: subscribers of a gone stream are removed from the page.
         if (!event.isDefaultPrevented()) this.#subscriptions.removeFor(stream.streamId);
       },
+      streamPropertyChanged: (stream, changedProperty, oldValue, newValue) =>
+        this.#announcePropertyChange(stream, changedProperty, oldValue, newValue),
     });
     this.#recording = new ArchiveRecording({ emulatorPath: env.emulatorPath });
     this.#publisherPeers = new PublisherPeers(this.#link);
@@ -214,6 +230,12 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#recording.useCredentialsOf(connected);
     this.#registry.sync(connected);
     this.#publishing.republishLost(connected);
+    // A change of an own stream announced while the socket was silent never arrived: the resume says how it is.
+    for (const info of connected.resumed ? (connected.ownStreams ?? []) : []) {
+      this.#changeOwnStream(info.streamId, 'hasAudio', info.hasAudio);
+      this.#changeOwnStream(info.streamId, 'hasVideo', info.hasVideo);
+    }
+    this.#publishing.restoreFlags(connected);
     // A refused resume means a new connection: the publishers closed their side of every peer of the old one.
     if (connected.resumed === false) this.#subscriptions.renegotiateAll();
     const archive = connected.archive;
@@ -245,6 +267,9 @@ export class Session extends EventEmitter<SessionEvents> {
           this.#registry.removeStream(message.stream.streamId, message.reason);
         }
         return;
+      case 'streamPropertyChanged':
+        this.#onStreamPropertyChanged(message);
+        return;
       case 'signal':
         this.#onSignal(message);
         return;
@@ -262,6 +287,9 @@ export class Session extends EventEmitter<SessionEvents> {
         return;
       case 'recorderElected':
         this.#recording.applyElection(message.archiveId, message.recording, () => this.#composerSources());
+        return;
+      case 'archiveLayout':
+        this.#recording.applyLayout(message);
         return;
       case 'error':
       case 'disconnected':
@@ -307,6 +335,31 @@ export class Session extends EventEmitter<SessionEvents> {
     if (message.signalType) this.emit(type, createEvent(type, this, extra));
   }
 
+  /** Fired for own streams too, as OpenTok.js does when the page mutes its publisher. */
+  #onStreamPropertyChanged(message: StreamPropertyChangedEvent): void {
+    const { stream, changedProperty, newValue } = message;
+    if (this.#publishing.find(stream.streamId))
+      this.#changeOwnStream(stream.streamId, changedProperty, newValue);
+    else this.#registry.changeStream(stream.streamId, changedProperty, newValue);
+  }
+
+  #changeOwnStream(streamId: string, flag: StreamFlag, value: boolean): void {
+    const change = this.#publishing.applyFlag(streamId, flag, value);
+    if (change) this.#announcePropertyChange(change.stream, flag, change.oldValue, value);
+  }
+
+  #announcePropertyChange(
+    stream: Stream,
+    changedProperty: StreamFlag,
+    oldValue: boolean,
+    newValue: boolean,
+  ): void {
+    this.emit(
+      'streamPropertyChanged',
+      createEvent('streamPropertyChanged', this, { stream, changedProperty, oldValue, newValue }),
+    );
+  }
+
   #announceConnection(connection: Connection): void {
     this.emit('connectionCreated', createEvent('connectionCreated', this, { connection }));
   }
@@ -317,9 +370,22 @@ export class Session extends EventEmitter<SessionEvents> {
 
   /** What a composed recording made here shows: this client's publishers, then its subscribers. */
   #composerSources(): ComposerSource[] {
+    const ownName = displayNameOf(this.#link.connection?.data);
     return [
-      ...this.#publishing.publishers().map((p) => ({ video: p.videoElement, media: p.mediaStream })),
-      ...this.#subscriptions.all().map((s) => ({ video: s.videoElement, media: s.mediaStream })),
+      ...this.#publishing.publishers().map((p) => ({
+        streamId: p.stream?.streamId ?? null,
+        video: p.videoElement,
+        media: p.mediaStream,
+        hasVideo: p.stream?.hasVideo,
+        name: ownName,
+      })),
+      ...this.#subscriptions.all().map((s) => ({
+        streamId: s.stream.streamId,
+        video: s.videoElement,
+        media: s.mediaStream,
+        hasVideo: s.stream.hasVideo,
+        name: displayNameOf(s.stream.connection.data),
+      })),
     ];
   }
 }

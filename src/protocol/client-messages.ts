@@ -46,6 +46,13 @@ const schema = z.discriminatedUnion('type', [
     payload: z.unknown(),
   }),
   z.object({ type: z.literal('forceDisconnect'), rid, connectionId: id }),
+  z.object({
+    type: z.literal('streamProperty'),
+    rid,
+    streamId: id,
+    property: z.enum(['hasAudio', 'hasVideo']),
+    value: z.boolean(),
+  }),
   z.object({ type: z.literal('ping'), rid }),
 ]);
 

@@ -196,6 +196,9 @@ export function createRealtimeServer(deps: {
       case 'forceDisconnect':
         hub.forceDisconnect(connectionId, message.connectionId);
         return;
+      case 'streamProperty':
+        hub.setStreamProperty(connectionId, message);
+        return;
       case 'ping':
         state.socket.send({ type: 'pong' });
         return;

@@ -17,10 +17,12 @@ import type {
   Role,
   StreamDestroyedEvent,
   StreamInfo,
+  StreamPropertyMessage,
 } from '../../protocol/realtime';
 import type { ClientLines, ClientSocket } from './client-messenger';
 import type { PresenceRegistry, PresentConnection } from './presence-registry';
 import { invalidParameter, notConnected, notFoundInSession, permissionDenied } from './realtime-error';
+import { splitClassList } from './stream-classes';
 
 /** Presence as the archive side hears of it, after the registry and the other clients have. */
 export interface PresenceListener {
@@ -66,6 +68,8 @@ export interface SessionHub {
   socketClosed(connectionId: string, socket: ClientSocket, ending: SocketEnding): void;
   publish(connectionId: string, stream: PublishMessage['stream']): StreamInfo;
   unpublish(connectionId: string, streamId: string): void;
+  /** the stream's own connection turns its audio or video on or off; every client of the session is told */
+  setStreamProperty(connectionId: string, change: Omit<StreamPropertyMessage, 'type' | 'rid'>): void;
   forceDisconnect(byConnectionId: string, targetId: string): void;
   /** the platform (REST) removes a connection; false when it is not in the session */
   kick(sessionId: string, targetId: string): boolean;
@@ -187,6 +191,7 @@ export function createSessionHub(deps: {
         role: input.claims.role,
         capabilities: capabilitiesOf(input.claims.role),
         uploadKey: randomBytes(24).toString('base64url'),
+        initialLayoutClassList: splitClassList(input.claims.initialLayoutClassList),
       };
       const id = c.info.connectionId;
       presence.addConnection(c);
@@ -251,6 +256,28 @@ export function createSessionHub(deps: {
         throw notFoundInSession(`You publish no stream ${streamId}`);
       destroyStream(stream, 'unpublished', c.sessionId);
       listener.streamsChanged(c.sessionId);
+    },
+
+    setStreamProperty(connectionId, { streamId, property, value }) {
+      const c = requireConnection(connectionId);
+      const stream = presence.stream(streamId);
+      if (!stream || presence.connection(stream.connectionId)?.sessionId !== c.sessionId)
+        throw notFoundInSession(`No stream ${streamId} in this session`);
+      if (stream.connectionId !== connectionId)
+        throw permissionDenied(
+          'Only the connection that publishes a stream may turn its audio or video on or off',
+        );
+      const oldValue = stream[property];
+      // A value the stream already has is no change: nobody is told of it.
+      if (oldValue === value) return;
+      const changed = presence.setStreamFlag(streamId, property, value) ?? stream;
+      messenger.broadcast(c.sessionId, {
+        type: 'streamPropertyChanged',
+        stream: changed,
+        changedProperty: property,
+        oldValue,
+        newValue: value,
+      });
     },
 
     forceDisconnect(byConnectionId, targetId) {
