@@ -3,8 +3,8 @@
  * when the emulator elects this client for a composed one, and where both upload.
  */
 import { COMPOSED_STREAM_ID } from '../protocol/media-upload';
-import type { ArchiveInfo, ConnectedMessage } from '../protocol/realtime';
-import { Composer, type ComposerSource } from './composer';
+import type { ArchiveInfo, ArchiveLayoutEvent, ConnectedMessage } from '../protocol/realtime';
+import { Composer, type ComposerLayout, type ComposerSource } from './composer';
 import type { Publisher } from './publisher';
 import { StreamRecorder } from './recorder';
 import type { UploadCredentials, UploadTarget } from './upload';
@@ -18,6 +18,8 @@ export class ArchiveRecording {
   readonly #recorders = new Map<string, StreamRecorder>();
   #composer: Composer | null = null;
   #composerArchiveId: string | null = null;
+  /** what the emulator last said to draw, kept for a composer started after it said so */
+  #layout: { archiveId: string; layout: ComposerLayout } | null = null;
 
   constructor(options: { emulatorPath: string }) {
     this.#emulatorPath = options.emulatorPath;
@@ -89,10 +91,18 @@ export class ArchiveRecording {
       archive,
       sources,
       upload: this.#uploadTarget(archiveId, COMPOSED_STREAM_ID),
+      layout: this.#layout?.archiveId === archiveId ? this.#layout.layout : undefined,
     });
     this.#composer
       .start()
       .catch((error: unknown) => console.warn('OT: could not start the composed recording', error));
+  }
+
+  /** The layout of the composed archive this client records changed, or a stream's layout classes did. */
+  applyLayout(event: ArchiveLayoutEvent): void {
+    const layout: ComposerLayout = { layout: event.layout, streamClasses: event.streamClasses };
+    this.#layout = { archiveId: event.archiveId, layout };
+    if (this.#composerArchiveId === event.archiveId) this.#composer?.setLayout(layout);
   }
 
   /** Stops every recording (of one archive, if given) and resolves once their uploads are finished. */

@@ -1,11 +1,27 @@
-/** Composed archives: draws every stream of the session onto one canvas grid, mixes all audio, records it. */
+/**
+ * Composed archives: draws every stream of the session onto one canvas in the archive's layout (the focused
+ * stream large, see layout-geometry.ts), mixes all audio, records it.
+ */
 import type { ArchiveInfo } from '../protocol/realtime';
+import { fitInside, placeStreams, type LayoutSpec } from './layout-geometry';
+import { drawNameTile } from './name-tile';
 import { StreamRecorder } from './recorder';
 import type { UploadTarget } from './upload';
 
 export interface ComposerSource {
+  /** absent or null while the own stream is still being published: it has no layout classes yet */
+  streamId?: string | null;
   video: HTMLVideoElement;
   media: MediaStream | null;
+  /** false while the publisher has turned its camera off: the tile shows `name` instead of a black frame */
+  hasVideo?: boolean;
+  name?: string;
+}
+
+/** What the emulator says to draw: the archive's layout and each stream's layout classes, by stream ID. */
+export interface ComposerLayout {
+  layout: LayoutSpec;
+  streamClasses: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface ComposerOptions {
@@ -13,7 +29,11 @@ export interface ComposerOptions {
   /** read on every frame, so streams joining and leaving show up without a restart */
   sources: () => ComposerSource[];
   upload: UploadTarget;
+  /** until the emulator says otherwise: bestFit, the platform's default */
+  layout?: ComposerLayout;
 }
+
+const DEFAULT_LAYOUT: ComposerLayout = { layout: { type: 'bestFit' }, streamClasses: {} };
 
 const WIDTH = 640;
 const HEIGHT = 480;
@@ -34,9 +54,11 @@ export class Composer {
   #frameTimer: number | undefined;
   #audioTimer: number | undefined;
   #stopWatchingAudio: (() => void) | null = null;
+  #layout: ComposerLayout;
 
   constructor(options: ComposerOptions) {
     this.#options = options;
+    this.#layout = options.layout ?? DEFAULT_LAYOUT;
     this.#canvas = document.createElement('canvas');
     this.#canvas.width = WIDTH;
     this.#canvas.height = HEIGHT;
@@ -60,6 +82,11 @@ export class Composer {
     ]);
     // Each recorder uploads its own segment; after a handover the emulator keeps them all, in order.
     this.#recorder = new StreamRecorder({ archive: options.archive, media, upload: options.upload });
+  }
+
+  /** Draws the next frames in this layout. */
+  setLayout(layout: ComposerLayout): void {
+    this.#layout = layout;
   }
 
   async start(): Promise<void> {
@@ -139,20 +166,25 @@ export class Composer {
     if (!ctx) return;
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, WIDTH, HEIGHT);
-    const videos = this.#options.sources().map((s) => s.video);
-    const { columns, rows } = gridFor(videos.length);
-    const cellWidth = WIDTH / columns;
-    const cellHeight = HEIGHT / rows;
-    videos.forEach((video, index) => {
-      if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) return;
-      const x = (index % columns) * cellWidth;
-      const y = Math.floor(index / columns) * cellHeight;
-      // Letterbox each stream in its cell so faces are not stretched.
-      const scale = Math.min(cellWidth / video.videoWidth, cellHeight / video.videoHeight);
-      const w = video.videoWidth * scale;
-      const h = video.videoHeight * scale;
-      ctx.drawImage(video, x + (cellWidth - w) / 2, y + (cellHeight - h) / 2, w, h);
-    });
+    const sources = this.#options.sources();
+    const { layout, streamClasses } = this.#layout;
+    const classes = sources.map((s) => (s.streamId ? (streamClasses[s.streamId] ?? []) : []));
+    for (const { index, rect } of placeStreams(layout, classes, { width: WIDTH, height: HEIGHT })) {
+      const source = sources[index];
+      if (!source) continue;
+      if (source.hasVideo === false) {
+        drawNameTile(ctx, rect, source.name ?? 'Guest');
+        continue;
+      }
+      const { video } = source;
+      // A black backing first: an overlay (pip) must hide what is under it even before its video plays.
+      ctx.fillStyle = '#000';
+      ctx.fillRect(rect.x, rect.y, rect.width, rect.height);
+      if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) continue;
+      // Letterboxed in its place so faces are not stretched.
+      const fitted = fitInside(rect, video.videoWidth, video.videoHeight);
+      ctx.drawImage(video, fitted.x, fitted.y, fitted.width, fitted.height);
+    }
   }
 
   #syncAudio(): void {
@@ -178,11 +210,4 @@ export class Composer {
       this.#audioNodes.set(id, node);
     }
   }
-}
-
-/** Smallest near-square grid holding `count` cells: 1→1×1, 2→2×1, 3–4→2×2, 5–6→3×2, … */
-export function gridFor(count: number): { columns: number; rows: number } {
-  const columns = Math.max(1, Math.ceil(Math.sqrt(count)));
-  const rows = Math.max(1, Math.ceil(count / columns));
-  return { columns, rows };
 }

@@ -21,6 +21,7 @@ import { createEmulatorRouter } from './rest/emulator-router';
 import { createMediaHandlers } from './rest/media-routes';
 import { createSessionControlHandlers } from './rest/session-control-routes';
 import { createSessionHandler } from './rest/session-routes';
+import { createStreamHandlers } from './rest/stream-routes';
 import { openRecordFilesStore } from './storage/record-files-store';
 
 export { LOCAL_API_KEY } from './credentials';
@@ -107,6 +108,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
     archives: createArchiveHandlers({ lifecycle: archives, links, basePath, clock }),
     media: createMediaHandlers({ uploads, archives, media, links, clock }),
     sessionControl: createSessionControlHandlers({ sessions: store, presence, signaling, hub }),
+    streams: createStreamHandlers({ sessions: store, presence, archives }),
     maxChunkBytes: limits.maxChunkBytes,
     logger,
   });

@@ -114,6 +114,21 @@ export interface ForceDisconnectMessage extends Request {
   connectionId: string;
 }
 
+/** The stream properties a publisher changes while publishing (OpenTok.js publishAudio / publishVideo). */
+export type StreamFlag = 'hasAudio' | 'hasVideo';
+
+/** Only the connection that published the stream may change it; others get `streamPropertyChanged`. */
+export interface StreamPropertyMessage extends Request {
+  type: 'streamProperty';
+  streamId: string;
+  property: StreamFlag;
+  value: boolean;
+}
+
+/**
+ * Answered with `pong`. The client sends one every second and counts a missing answer as a network loss
+ * (docs/realtime-protocol.md, Keep-alive); the emulator's own liveness check uses WebSocket pings instead.
+ */
 export interface PingMessage extends Request {
   type: 'ping';
 }
@@ -125,6 +140,7 @@ export type ClientMessage =
   | SignalMessage
   | RtcMessage
   | ForceDisconnectMessage
+  | StreamPropertyMessage
   | PingMessage;
 
 // ---------------------------------------------------------------- server → client
@@ -181,6 +197,15 @@ export interface StreamDestroyedEvent {
   stream: StreamInfo;
   reason: 'clientDisconnected' | 'forceDisconnected' | 'networkDisconnected' | 'unpublished';
 }
+/** A publisher turned its audio or video on or off; sent to every connection of the session, the owner included. */
+export interface StreamPropertyChangedEvent {
+  type: 'streamPropertyChanged';
+  /** the stream as it is after the change */
+  stream: StreamInfo;
+  changedProperty: StreamFlag;
+  oldValue: boolean;
+  newValue: boolean;
+}
 export interface SignalEvent {
   type: 'signal';
   /** null when the platform (REST signal) sent it */
@@ -213,6 +238,20 @@ export interface RecorderElectedEvent {
   archiveId: string;
   recording: boolean;
 }
+/** The platform's archive layout types (docs/platform.md §5.2). */
+export type LayoutType = 'bestFit' | 'custom' | 'horizontalPresentation' | 'pip' | 'verticalPresentation';
+/**
+ * Added for composed archives: what the elected recorder draws, i.e. the archive's layout and the layout classes of
+ * every live stream of the session (a stream with the class `focus` is drawn large). Sent to the recorder right
+ * after `recorderElected`, and again whenever the layout, a stream's classes or the session's streams change.
+ */
+export interface ArchiveLayoutEvent {
+  type: 'archiveLayout';
+  archiveId: string;
+  layout: { type: LayoutType; stylesheet?: string };
+  /** by stream ID; a stream not listed has no classes */
+  streamClasses: Record<string, string[]>;
+}
 /** The server is about to close the socket: bad token, forced disconnect, protocol error. */
 export interface ErrorEvent {
   type: 'error';
@@ -235,11 +274,13 @@ export type ServerMessage =
   | ConnectionDestroyedEvent
   | StreamCreatedEvent
   | StreamDestroyedEvent
+  | StreamPropertyChangedEvent
   | SignalEvent
   | RtcEvent
   | ArchiveStartedEvent
   | ArchiveStoppedEvent
   | RecorderElectedEvent
+  | ArchiveLayoutEvent
   | ErrorEvent
   | DisconnectedEvent
   | PongMessage;
@@ -261,4 +302,9 @@ export const CloseCode = {
    * again gives a new connection.
    */
   tooSlow: 4005,
+  /**
+   * Sent by a client that heard nothing (not even a `pong`) for too long and gives the socket up. The emulator
+   * treats it as a network loss, so the client may resume on a new socket.
+   */
+  serverSilent: 4006,
 } as const;

@@ -4,6 +4,7 @@ import type { MediaFiles } from '../media/media-files';
 import type { PresenceReader } from '../realtime/presence-registry';
 import type { ArchiveLayout, ArchiveRecord } from '../storage/records';
 import { isRunning, type ArchiveRecords } from './archive-records';
+import type { RecorderElection } from './recorder-election';
 
 export type StreamChange =
   { addStream: string; hasAudio: boolean; hasVideo: boolean } | { removeStream: string };
@@ -20,6 +21,8 @@ export function createArchiveEdits(deps: {
   records: ArchiveRecords;
   media: MediaFiles;
   presence: Pick<PresenceReader, 'knownStream'>;
+  /** tells the recorder of a composed archive its new layout */
+  election: Pick<RecorderElection, 'announceLayout'>;
   clock: () => number;
 }): ArchiveEdits {
   const { records, clock } = deps;
@@ -51,12 +54,19 @@ export function createArchiveEdits(deps: {
       const archive = records.require(apiKey, archiveId);
       if (archive.outputMode !== 'composed')
         throw badRequest('Invalid request. Only composed archives have a layout.');
-      if (!isRunning(archive)) throw conflict('Conflict. The archive is not recording.');
+      // The documented statuses of a layout change hold no 409 (docs/platform.md §5.6), so a change that can no
+      // longer apply is the platform's invalid request.
+      if (!isRunning(archive)) {
+        throw badRequest(
+          `Invalid request. The layout of an archive can change only while it records; this one is ${archive.status}.`,
+        );
+      }
       records.update(archiveId, (a) => {
         a.layout = layout;
         a.updatedAt = clock();
       });
       await records.save();
+      deps.election.announceLayout(archiveId);
     },
 
     async changeStreams(apiKey, archiveId, change) {

@@ -43,6 +43,8 @@ export interface ArchiveLifecycle extends PresenceListener, ArchiveStatusSource,
   list(query: ListArchivesQuery): { count: number; items: ArchiveRecord[] };
   /** true while uploads for this archive may still arrive */
   isAcceptingMedia(archive: ArchiveRecord): boolean;
+  /** the layout classes of the session's streams changed: the recorders of its composed archives are told */
+  streamClassesChanged(sessionId: string): void;
   /** after a restart: archives that were recording are stopped and assembled from what arrived */
   recover(): Promise<void>;
   close(): Promise<void>;
@@ -89,7 +91,7 @@ export function createArchiveLifecycle(deps: {
     emptySessionGraceMs: limits.emptySessionGraceMs,
     logger,
   });
-  const edits = createArchiveEdits({ records, media, presence, clock });
+  const edits = createArchiveEdits({ records, media, presence, election, clock });
   const ledger = createUploadLedger({ records, assembly, clock });
 
   return {
@@ -122,7 +124,12 @@ export function createArchiveLifecycle(deps: {
     },
     connectionCreated: reactions.connectionCreated,
     connectionDestroyed: reactions.connectionDestroyed,
-    streamsChanged: reactions.streamsChanged,
+    streamsChanged(sessionId) {
+      reactions.streamsChanged(sessionId);
+      // A stream published while recording starts with its token's layout classes, which the recorder needs.
+      election.announceLayouts(sessionId);
+    },
+    streamClassesChanged: election.announceLayouts,
 
     recover: assembly.recover,
 

@@ -3,7 +3,14 @@
  * that leaves is kept, with its upload credentials and the streams it published, until the archive side
  * releases it: its last media uploads may still arrive after it has gone.
  */
-import type { Capabilities, ConnectionInfo, Role, StreamInfo, VideoType } from '../../protocol/realtime';
+import type {
+  Capabilities,
+  ConnectionInfo,
+  Role,
+  StreamFlag,
+  StreamInfo,
+  VideoType,
+} from '../../protocol/realtime';
 
 export interface PresentConnection {
   info: ConnectionInfo;
@@ -12,6 +19,8 @@ export interface PresentConnection {
   capabilities: Capabilities;
   /** proves to the upload API (and to a resume) that a request comes from this connection */
   uploadKey: string;
+  /** the token's initial_layout_class_list: every stream the connection publishes starts with these classes */
+  initialLayoutClassList: readonly string[];
 }
 
 /** Kept after a connection leaves, so its last media uploads still authenticate and name their stream. */
@@ -41,6 +50,8 @@ export interface PresenceReader {
   streamCount(sessionId: string): number;
   credentials(connectionId: string): ConnectionCredentials | undefined;
   knownStream(streamId: string): KnownStream | undefined;
+  /** the layout classes of each live stream of the session, by stream ID */
+  layoutClassLists(sessionId: string): Record<string, string[]>;
 }
 
 /** Written by the session hub; the archive side only reads, and calls releaseDeparted. */
@@ -55,7 +66,11 @@ export interface PresenceRegistry extends PresenceReader {
   /** live streams only */
   stream(streamId: string): StreamInfo | undefined;
   streamsOf(sessionId: string): StreamInfo[];
+  /** turns a live stream's audio or video flag on or off; returns the stream as it is now */
+  setStreamFlag(streamId: string, flag: StreamFlag, value: boolean): StreamInfo | undefined;
   removeStream(streamId: string): void;
+  /** replaces a live stream's layout classes (docs/platform.md §5.7); a stream that is not live is ignored */
+  setLayoutClassList(streamId: string, classes: readonly string[]): void;
   /**
    * Forgets the credentials and streams of connections of the session that have left and whose media no archive
    * awaits any more: `isAwaited(leftAt)` says whether an archive may still take media from a connection that
@@ -73,6 +88,8 @@ export function createPresenceRegistry(): PresenceRegistry {
   const credentialsById = new Map<string, ConnectionCredentials>();
   const streamHistory = new Map<string, KnownStream>();
   const departed = new Map<string, { sessionId: string; leftAt: number }>();
+  /** by the stream ID of live streams */
+  const classLists = new Map<string, string[]>();
 
   const connectionsOf = (sessionId: string): PresentConnection[] =>
     [...(bySession.get(sessionId) ?? [])].flatMap((id) => {
@@ -125,6 +142,7 @@ export function createPresenceRegistry(): PresenceRegistry {
       const c = connections.get(stream.connectionId);
       if (!c) return;
       streams.set(stream.streamId, stream);
+      classLists.set(stream.streamId, [...c.initialLayoutClassList]);
       streamHistory.set(stream.streamId, {
         streamId: stream.streamId,
         sessionId: c.sessionId,
@@ -137,8 +155,22 @@ export function createPresenceRegistry(): PresenceRegistry {
     stream: (streamId) => streams.get(streamId),
     streamsOf,
 
+    setStreamFlag(streamId, flag, value) {
+      const stream = streams.get(streamId);
+      if (!stream) return undefined;
+      // A new object: messages already sent with the old one keep saying what was true then.
+      const changed = { ...stream, [flag]: value };
+      streams.set(streamId, changed);
+      return changed;
+    },
+
     removeStream(streamId) {
       streams.delete(streamId);
+      classLists.delete(streamId);
+    },
+
+    setLayoutClassList(streamId, classes) {
+      if (streams.has(streamId)) classLists.set(streamId, [...classes]);
     },
 
     releaseDeparted(sessionId, isAwaited) {
@@ -159,10 +191,16 @@ export function createPresenceRegistry(): PresenceRegistry {
     credentials: (connectionId) => credentialsById.get(connectionId),
     knownStream: (streamId) => streamHistory.get(streamId),
 
+    layoutClassLists: (sessionId) =>
+      Object.fromEntries(
+        streamsOf(sessionId).map((s) => [s.streamId, [...(classLists.get(s.streamId) ?? [])]]),
+      ),
+
     clear() {
       connections.clear();
       bySession.clear();
       streams.clear();
+      classLists.clear();
       credentialsById.clear();
       streamHistory.clear();
       departed.clear();

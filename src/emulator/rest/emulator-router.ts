@@ -8,6 +8,7 @@ import type { MediaHandlers } from './media-routes';
 import { createRequestLog } from './request-log';
 import { createSecurityHeaders } from './security-headers';
 import type { SessionControlHandlers } from './session-control-routes';
+import type { StreamHandlers } from './stream-routes';
 
 export interface RouterDeps {
   auth: RestAuthOptions;
@@ -15,6 +16,7 @@ export interface RouterDeps {
   archives: ArchiveHandlers;
   media: MediaHandlers;
   sessionControl: SessionControlHandlers;
+  streams: StreamHandlers;
   maxChunkBytes: number;
   logger: Logger;
 }
@@ -96,7 +98,7 @@ export function createEmulatorRouter(deps: RouterDeps): express.Router {
   // Chunks are opaque bytes whatever Content-Type the browser puts on them.
   const raw = createChunkParser(deps.maxChunkBytes);
   const auth = requireProjectAuth(deps.auth);
-  const { archives, media, sessionControl } = deps;
+  const { archives, media, sessionControl, streams } = deps;
 
   router.use(createRequestLog(deps.logger), createSecurityHeaders());
 
@@ -114,6 +116,9 @@ export function createEmulatorRouter(deps: RouterDeps): express.Router {
   router.post(`${session}/signal`, auth, json, sessionControl.signal);
   router.post(`${session}/connection/:connectionId/signal`, auth, json, sessionControl.signal);
   router.delete(`${session}/connection/:connectionId`, auth, sessionControl.forceDisconnect);
+  router.get(`${session}/stream`, auth, streams.list);
+  router.put(`${session}/stream`, auth, json, streams.setClassLists);
+  router.get(`${session}/stream/:streamId`, auth, streams.get);
 
   // Caller, archive and stream are all checked before a body parser runs: only the stream's own uploader can
   // make the emulator read a body, and never more than one chunk of it.
