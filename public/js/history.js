@@ -1,6 +1,8 @@
-// History page: shows times in the viewer's locale and refreshes statuses while archives are still changing.
+// History page: times in the viewer's locale, statuses refreshed while archives still change, delete after a
+// confirmation, and composed recordings played (individual ones listed by stream) without leaving the page.
 import { showAlert } from './shared/alerts.js';
 import { csrfToken } from './shared/page-data.js';
+import { postJson } from './shared/post-json.js';
 
 // A recording can run for hours: the page keeps asking as long as it is open, less often while nothing
 // changes, and not at all while the tab is hidden.
@@ -10,31 +12,66 @@ const REQUEST_TIMEOUT_MS = 10000;
 const BACKOFF_FACTOR = 1.5;
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+// "12 Nov, 14:03" (in the viewer's own order): enough to tell two recordings of one name apart.
+const shortTimeFormat = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
-function formatTimes(root) {
-  for (const time of root.querySelectorAll('time.archive-created')) {
-    const date = new Date(time.getAttribute('datetime'));
-    if (!Number.isNaN(date.getTime())) {
-      time.textContent = timeFormat.format(date);
-      time.title = date.toISOString();
-    }
-  }
+const table = document.getElementById('archives');
+const page = table ? Number(table.dataset.page) || 1 : 1;
+
+function formatTime(time) {
+  const date = new Date(time.getAttribute('datetime'));
+  if (Number.isNaN(date.getTime())) return;
+  time.textContent = timeFormat.format(date);
+  time.title = date.toISOString();
 }
 
-function buildActions(archive, page) {
+function formatTimes(root) {
+  for (const time of root.querySelectorAll('time.archive-created')) formatTime(time);
+}
+
+/** "“Team sync” (12 Nov, 14:03)": how the page names a recording in its questions and notices. */
+function describeRecording(row) {
+  const date = new Date(row.dataset.createdAt);
+  const when = Number.isNaN(date.getTime()) ? '' : ` (${shortTimeFormat.format(date)})`;
+  return `“${row.dataset.name}”${when}`;
+}
+
+function hiddenText(text) {
+  const span = document.createElement('span');
+  span.className = 'visually-hidden';
+  span.textContent = text;
+  return span;
+}
+
+function buildButton(className, label, hiddenLabel) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = className;
+  button.append(label, hiddenText(hiddenLabel));
+  return button;
+}
+
+function buildActions(archive) {
   const wrapper = document.createElement('div');
   wrapper.className = 'd-flex flex-wrap gap-2';
-  const hiddenName = () => {
-    const span = document.createElement('span');
-    span.className = 'visually-hidden';
-    span.textContent = ` ${archive.name}`;
-    return span;
-  };
+  if (archive.canPlay) {
+    wrapper.append(buildButton('play-button btn btn-sm btn-primary', 'Play', ` ${archive.name}`));
+  }
+  if (archive.canListStreams) {
+    wrapper.append(
+      buildButton('streams-button btn btn-sm btn-outline-primary', 'Streams', ` of ${archive.name}`),
+    );
+  }
   if (archive.canDownload) {
     const link = document.createElement('a');
     link.className = 'download-link btn btn-sm btn-outline-primary';
     link.href = `/download/${encodeURIComponent(archive.id)}`;
-    link.append('Download', hiddenName());
+    link.append('Download', hiddenText(` ${archive.name}`));
     wrapper.append(link);
   }
   if (archive.canDelete) {
@@ -55,53 +92,117 @@ function buildActions(archive, page) {
     const button = document.createElement('button');
     button.type = 'submit';
     button.className = 'btn btn-sm btn-outline-danger';
-    button.append('Delete', hiddenName());
+    button.append('Delete', hiddenText(` ${archive.name}`));
     form.append(button);
     wrapper.append(form);
   }
   return wrapper;
 }
 
-/** Returns whether the row's status changed. */
-function updateRow(row, archive, page) {
-  if (row.dataset.status === archive.status) return false;
-  row.dataset.status = archive.status;
+/** Writes an archive from /history.json into its row (a new one comes from the page's row template). */
+function fillRow(row, archive) {
+  const isNew = !row.dataset.archiveId;
+  if (!isNew && row.dataset.status === archive.status) return false;
+  Object.assign(row.dataset, {
+    archiveId: archive.id,
+    status: archive.status,
+    name: archive.name,
+    createdAt: archive.createdAt,
+  });
+  const name = row.querySelector('.archive-name-text');
+  name.textContent = archive.name;
+  name.title = archive.name;
+  const time = row.querySelector('time.archive-created');
+  time.setAttribute('datetime', archive.createdAt);
+  formatTime(time);
+  row.querySelector('.archive-duration').textContent = archive.durationText;
+  row.querySelector('.archive-size').textContent = archive.sizeText;
+  row.querySelector('.archive-output').textContent = archive.outputText;
   const badge = row.querySelector('.archive-status .badge');
-  if (badge) {
-    badge.className = `badge status-${archive.status}`;
-    badge.textContent = archive.status;
-  }
-  const duration = row.querySelector('.archive-duration');
-  if (duration) duration.textContent = archive.durationText;
-  const size = row.querySelector('.archive-size');
-  if (size) size.textContent = archive.sizeText;
-  const actions = row.querySelector('.archive-actions');
-  if (actions) actions.replaceChildren(buildActions(archive, page));
+  badge.className = `badge status-${archive.status}`;
+  badge.textContent = archive.statusText;
+  row.querySelector('.archive-actions').replaceChildren(buildActions(archive));
   return true;
 }
 
-/** Updates the rows in place; returns whether any status changed. */
-async function refresh(table, page) {
+function rowOf(archiveId) {
+  return Array.from(table.tBodies[0].rows).find((row) => row.dataset.archiveId === archiveId);
+}
+
+async function fetchHistory() {
   // A request that never answers would otherwise stop the refreshing for good.
   const response = await fetch(`/history.json?page=${page}`, {
     headers: { Accept: 'application/json' },
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const history = await response.json();
-  const rows = table.querySelectorAll('tbody tr[data-archive-id]');
+  return response.json();
+}
+
+/**
+ * Brings the rows in line with the server's page: statuses updated in place, deleted recordings gone, and
+ * the ones a delete moved onto this page added. Returns whether anything changed.
+ */
+function showHistory(history) {
+  const body = table.tBodies[0];
+  const template = document.getElementById('archive-row-template');
+  const wanted = new Set(history.archives.map((archive) => archive.id));
   let changed = false;
-  for (const archive of history.archives) {
-    for (const row of rows) {
-      if (row.dataset.archiveId === archive.id && updateRow(row, archive, page)) changed = true;
+  for (const row of Array.from(body.rows)) {
+    if (!wanted.has(row.dataset.archiveId)) {
+      row.remove();
+      changed = true;
     }
   }
+  for (const [index, archive] of history.archives.entries()) {
+    let row = rowOf(archive.id);
+    if (!row && template) {
+      row = template.content.firstElementChild.cloneNode(true);
+      changed = true;
+    }
+    if (!row) continue;
+    if (fillRow(row, archive)) changed = true;
+    // The server's order, newest first; a row already in place is not moved, so it keeps the focus.
+    if (body.rows[index] !== row) body.insertBefore(row, body.rows[index] ?? null);
+  }
   table.dataset.pending = history.isPending ? 'true' : 'false';
+  const summary = document.getElementById('history-summary');
+  if (summary) {
+    const count = `${history.total} archive${history.total === 1 ? '' : 's'}`;
+    summary.textContent = `Page ${history.page} of ${history.lastPage} · ${count}, newest first.`;
+  }
+  if (history.page >= history.lastPage)
+    document.querySelector('a.page-link[rel="next"]')?.parentElement.remove();
+  if (history.archives.length === 0) showEmptyPage(history);
   return changed;
 }
 
-function startPolling(table) {
-  const page = Number(table.dataset.page) || 1;
+/** The last recording of the page went: say so where the table was, with a way on. */
+function showEmptyPage(history) {
+  const box = document.createElement('div');
+  box.id = 'empty-state';
+  box.className = 'card card-body';
+  const text = document.createElement('p');
+  text.className = 'mb-2';
+  const link = document.createElement('a');
+  if (history.total === 0) {
+    text.textContent = 'No archives left.';
+    link.href = '/host';
+    link.textContent = 'Open the host view to record one';
+  } else {
+    text.textContent = 'No archives left on this page.';
+    link.href = `/history?page=${history.lastPage}`;
+    link.textContent = `Go to the last page (page ${history.lastPage})`;
+  }
+  const linkLine = document.createElement('p');
+  linkLine.className = 'mb-0';
+  linkLine.append(link);
+  box.append(text, linkLine);
+  document.getElementById('history-summary')?.remove();
+  table.replaceWith(box);
+}
+
+function startPolling() {
   let delayMs = MIN_DELAY_MS;
   let failures = 0;
   let timer;
@@ -110,13 +211,15 @@ function startPolling(table) {
   const schedule = () => {
     clearTimeout(timer);
     timer = undefined;
-    if (table.dataset.pending === 'true' && !document.hidden) timer = setTimeout(tick, delayMs);
+    if (table.isConnected && table.dataset.pending === 'true' && !document.hidden) {
+      timer = setTimeout(tick, delayMs);
+    }
   };
   const tick = async () => {
     timer = undefined;
     inFlight = true;
     try {
-      const changed = await refresh(table, page);
+      const changed = showHistory(await fetchHistory());
       failures = 0;
       delayMs = changed ? MIN_DELAY_MS : Math.min(delayMs * BACKOFF_FACTOR, MAX_DELAY_MS);
     } catch {
@@ -145,9 +248,159 @@ function startPolling(table) {
       void tick();
     }
   });
-  schedule();
+  return { schedule };
+}
+
+/** Opens a modal dialog; when it closes, focus goes back to `opener` if it is still on the page. */
+function openDialog(dialog, opener) {
+  dialog.addEventListener(
+    'close',
+    () => {
+      if (opener.isConnected) opener.focus();
+    },
+    { once: true },
+  );
+  dialog.showModal();
+}
+
+function announce(message) {
+  const notice = document.getElementById('history-notice');
+  const alert = document.createElement('div');
+  alert.className = 'alert alert-success';
+  alert.textContent = message;
+  notice.replaceChildren(alert);
+}
+
+/** Asks before deleting; on Confirm deletes, says what went and updates the list. */
+function askToDelete(form, polling) {
+  const row = form.closest('tr');
+  const dialog = document.getElementById('delete-dialog');
+  const recording = describeRecording(row);
+  document.getElementById('delete-dialog-title').textContent = `Delete ${recording}?`;
+  document.getElementById('delete-dialog-text').textContent =
+    'The recording is removed from the platform for good, and cannot be downloaded again.';
+  const opener = form.querySelector('button[type=submit]');
+  dialog.returnValue = '';
+  dialog.addEventListener(
+    'close',
+    () => {
+      if (dialog.returnValue === 'confirm') void deleteRecording(row, form, recording, polling);
+    },
+    { once: true },
+  );
+  openDialog(dialog, opener);
+}
+
+async function deleteRecording(row, form, recording, polling) {
+  const button = form.querySelector('button[type=submit]');
+  button.disabled = true;
+  try {
+    await postJson(form.action, { page });
+  } catch (error) {
+    button.disabled = false;
+    button.focus();
+    showAlert(error.message);
+    return;
+  }
+  // Focus stays in the list: on the next recording's first action, or the heading when none is left.
+  const next = row.nextElementSibling ?? row.previousElementSibling;
+  row.remove();
+  announce(`Deleted ${recording}.`);
+  (
+    next?.querySelector('.archive-actions button, .archive-actions a') ??
+    document.getElementById('history-title')
+  ).focus();
+  try {
+    showHistory(await fetchHistory());
+    polling.schedule();
+  } catch {
+    showAlert('The list could not be refreshed. Reload the page to see the other recordings.', 'warning');
+  }
+}
+
+function playRecording(button) {
+  const row = button.closest('tr');
+  const dialog = document.getElementById('player-dialog');
+  const video = document.getElementById('player-video');
+  const message = document.getElementById('player-message');
+  document.getElementById('player-dialog-title').textContent = describeRecording(row);
+  message.textContent = '';
+  video.onerror = () => {
+    message.textContent =
+      'The browser could not play this recording here. Download it to watch it in a video player.';
+  };
+  // The download route fetches a fresh signed link on every request, so a dialog opened later still plays.
+  video.src = `/download/${encodeURIComponent(row.dataset.archiveId)}`;
+  dialog.addEventListener(
+    'close',
+    () => {
+      video.pause();
+      video.removeAttribute('src');
+      video.load();
+    },
+    { once: true },
+  );
+  openDialog(dialog, button);
+}
+
+function streamItem(stream) {
+  const item = document.createElement('li');
+  item.className = 'list-group-item stream-item';
+  const who = document.createElement('strong');
+  who.textContent = stream.name ?? 'Unnamed';
+  const kind = stream.videoType === 'screen' ? ' · screen' : '';
+  const details = document.createElement('div');
+  details.className = 'small';
+  details.textContent = `${stream.spanText} (${stream.durationText}) · ${stream.sizeText}${kind}`;
+  const id = document.createElement('div');
+  id.className = 'small text-body-secondary text-break';
+  id.textContent = `Stream ${stream.streamId}`;
+  item.append(who, details, id);
+  return item;
+}
+
+async function listStreams(button) {
+  const row = button.closest('tr');
+  const dialog = document.getElementById('streams-dialog');
+  const list = document.getElementById('streams-list');
+  const message = document.getElementById('streams-message');
+  document.getElementById('streams-dialog-title').textContent = `Streams in ${describeRecording(row)}`;
+  list.replaceChildren();
+  message.textContent = 'Reading the list of streams from the recording…';
+  openDialog(dialog, button);
+  try {
+    const response = await fetch(`/archive/${encodeURIComponent(row.dataset.archiveId)}/streams`, {
+      headers: { Accept: 'application/json' },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS * 2),
+    });
+    const reply = await response.json().catch(() => null);
+    if (!response.ok) {
+      message.textContent = reply?.error?.message ?? `The server answered with HTTP ${response.status}.`;
+      return;
+    }
+    const count = reply.streams.length;
+    message.textContent = `${count} stream${count === 1 ? '' : 's'}, in the order they started; times from the start of the recording.`;
+    list.replaceChildren(...reply.streams.map(streamItem));
+  } catch {
+    message.textContent = 'The app server could not be reached. Check your connection and try again.';
+  }
 }
 
 formatTimes(document);
-const table = document.getElementById('archives');
-if (table && table.dataset.pending === 'true') startPolling(table);
+if (table) {
+  const polling = startPolling();
+  // One listener for every row, those added later included.
+  table.addEventListener('submit', (event) => {
+    const form = event.target.closest('form.delete-form');
+    if (!form) return;
+    event.preventDefault();
+    askToDelete(form, polling);
+  });
+  table.addEventListener('click', (event) => {
+    const play = event.target.closest('button.play-button');
+    if (play) playRecording(play);
+    const streams = event.target.closest('button.streams-button');
+    if (streams) void listStreams(streams);
+  });
+  polling.schedule();
+}

@@ -296,7 +296,9 @@ describe('composed archives', () => {
     const archive = await waitForStatus(archiveId, ['available']);
     const download = await fetch(archive.url!);
     expect(download.headers.get('content-type')).toBe('video/webm');
-    expect(download.headers.get('content-disposition')).toContain(`${archiveId}.webm`);
+    expect(download.headers.get('content-disposition')).toMatch(
+      /^attachment; filename=recording-[\d-]+\.webm$/,
+    );
     const bytes = Buffer.from(await download.arrayBuffer());
     expect(bytes).toEqual(Buffer.concat(chunks));
     expect(sha256Base64(bytes)).toBe(archive.sha256sum);
@@ -332,7 +334,9 @@ describe('composed archives', () => {
     const archive = await waitForStatus(archiveId, ['available']);
     const download = await fetch(archive.url!);
     expect(download.headers.get('content-type')).toBe('application/zip');
-    expect(download.headers.get('content-disposition')).toContain(`${archiveId}.zip`);
+    expect(download.headers.get('content-disposition')).toMatch(
+      /^attachment; filename=recording-[\d-]+\.zip$/,
+    );
     const zipBytes = new Uint8Array(await download.arrayBuffer());
     expect(sha256Base64(zipBytes)).toBe(archive.sha256sum);
     expect(archive.size).toBe(zipBytes.length);

@@ -104,7 +104,9 @@ describe('a download', () => {
     const download = await fetch(url);
     expect(download.status).toBe(200);
     expect(download.headers.get('cache-control')).toBe('private, no-store');
-    expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="?[0-9a-f-]+\.zip"?$/);
+    expect(download.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="?[\w -]+-\d{4}-\d{2}-\d{2}-\d{4}\.zip"?$/,
+    );
     expect(download.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });

@@ -2,6 +2,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { ArchiveLifecycle } from '../archives/archive-lifecycle';
 import type { DownloadLinks } from '../archives/download-links';
+import { createDownloadDisposition } from '../archives/download-filename';
 import { PlatformError } from '../errors';
 import type { MediaFiles } from '../media/media-files';
 import type { UploadCaller, Uploads } from '../media/uploads';
@@ -52,7 +53,7 @@ export function createMediaHandlers(deps: {
     async finish(req, res) {
       res.json(await deps.uploads.finish({ caller: callerOf(req), ...params(req), body: req.body }));
     },
-    download(req, res) {
+    download(req, res, next) {
       const archiveId = String(req.params.archiveId);
       // Like an expired or tampered pre-signed storage URL: 403, whatever the archive.
       if (!deps.links.isValid(archiveId, req.query.expires, req.query.signature, deps.clock())) {
@@ -67,12 +68,31 @@ export function createMediaHandlers(deps: {
         throw new PlatformError({ status: 404, message: 'Not found. The archive has no file to download.' });
       }
       const extension = archive.file.contentType === 'application/zip' ? 'zip' : 'webm';
-      res.attachment(`${archive.id}.${extension}`);
+      res.set(
+        'Content-Disposition',
+        createDownloadDisposition({ name: archive.name, createdAt: archive.createdAt, extension }),
+      );
       // A recording is private: no shared cache may keep it, and no browser cache outlives the signed link.
-      res.sendFile(deps.media.archiveFilePath(archive.file), {
-        cacheControl: false,
-        headers: { 'Content-Type': archive.file.contentType, 'Cache-Control': 'private, no-store' },
-      });
+      res.sendFile(
+        deps.media.archiveFilePath(archive.file),
+        {
+          cacheControl: false,
+          headers: { 'Content-Type': archive.file.contentType, 'Cache-Control': 'private, no-store' },
+        },
+        (error?: Error) => {
+          if (!error) return;
+          // A range outside the file is the client's mistake, as storage answers it: 416 with the size in
+          // Content-Range (already set), not the 500 of a failure.
+          if ('status' in error && error.status === 416 && !res.headersSent) {
+            res.status(416).end();
+            return;
+          }
+          // As Express does without a callback: a client that went away is not an error of the emulator.
+          if ('code' in error && error.code === 'ECONNABORTED') return;
+          if ('syscall' in error && error.syscall === 'write') return;
+          next(error);
+        },
+      );
     },
   };
 }
