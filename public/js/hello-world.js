@@ -1,5 +1,14 @@
-// Hello World page: join the group chat session and publish the camera.
+// Hello World page: join the group chat session, publish the camera and say in words how the connection is.
+import { renderConnectionNotice } from './shared/connection-notice.js';
 import { readPageData } from './shared/page-data.js';
+import { createInitialState, createPageState } from './shared/recording-state.js';
 import { joinVideoSession } from './shared/video-session.js';
 
-joinVideoSession(readPageData());
+const store = createPageState(createInitialState(null));
+store.subscribe(renderConnectionNotice);
+
+const call = joinVideoSession(readPageData(), {
+  onConnectionState: (connection, detail) =>
+    store.dispatch({ type: 'connection', state: connection, reason: detail?.reason }),
+});
+if (!call) store.dispatch({ type: 'connection', state: 'disconnected' });

@@ -22,7 +22,10 @@ export async function postJson(url, body) {
   if (!response.ok) {
     const message =
       reply && reply.error && typeof reply.error.message === 'string' ? reply.error.message : null;
-    throw new Error(message || `The server answered with HTTP ${response.status}.`);
+    // The status lets a page tell "already done elsewhere" (409) from a failure.
+    throw Object.assign(new Error(message || `The server answered with HTTP ${response.status}.`), {
+      status: response.status,
+    });
   }
   return reply;
 }
