@@ -4,6 +4,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { OpenTok } from '../sdk';
 import { createArchivingHandlers } from './archiving/handlers';
+import { createLayoutHandlers } from './archiving/layout-handlers';
 import type { AppConfig } from './config';
 import { createContentSecurity } from './content-security';
 import { createCsrf } from './csrf';
@@ -138,7 +139,14 @@ export function createApp({
         store,
       }),
       helloWorld: createHelloWorldPage({ opentok, mode: config.mode, sessions: helloWorldSessions }),
-      archiving: createArchivingHandlers({ opentok, mode: config.mode, sessions: archiveSessions, store }),
+      archiving: createArchivingHandlers({
+        opentok,
+        mode: config.mode,
+        sessions: archiveSessions,
+        store,
+        logger,
+      }),
+      layout: createLayoutHandlers({ opentok, sessions: archiveSessions }),
       csrf: createCsrf(csrfKey),
       hostAuth: createHostAuth(config.hostPassword),
     }),

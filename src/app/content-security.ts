@@ -21,6 +21,12 @@ const PLATFORM_CONNECT_HOSTS = [
   'wss://*.vonage.com',
 ];
 
+/**
+ * Where an available archive's download link points: the platform's cloud storage, an Amazon S3 host in every
+ * recorded link (docs/platform.md §7). A project whose archives go to its own storage has no link to play.
+ */
+const ARCHIVE_STORAGE_HOSTS = ['https://*.amazonaws.com'];
+
 /** helmet's middleware, configured for the app's mode. */
 export function createContentSecurity(mode: AppMode): ReturnType<typeof helmet> {
   const platform = mode !== 'local';
@@ -46,7 +52,11 @@ export function createContentSecurity(mode: AppMode): ReturnType<typeof helmet> 
         imgSrc: platform
           ? ["'self'", 'data:', 'blob:', 'https://*.opentok.com', 'https://*.tokbox.com']
           : ["'self'", 'data:', 'blob:'],
-        mediaSrc: ["'self'", 'blob:', 'mediastream:'],
+        // The history page plays a composed recording from its download link: in the platform modes a
+        // pre-signed cloud storage URL (docs/platform.md §7), reached through the app's redirect.
+        mediaSrc: platform
+          ? ["'self'", 'blob:', 'mediastream:', ...ARCHIVE_STORAGE_HOSTS]
+          : ["'self'", 'blob:', 'mediastream:'],
         fontSrc: platform ? ["'self'", 'https://*.opentok.com'] : ["'self'"],
         connectSrc: platform ? ["'self'", ...PLATFORM_CONNECT_HOSTS] : ["'self'", ownWebSocket],
         // OpenTok.js runs audio-level and background work in workers created from blobs.

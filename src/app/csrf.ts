@@ -58,7 +58,7 @@ export function createCsrf(key?: Uint8Array): Csrf {
         new HttpError({
           status: 403,
           message:
-            'This request was refused because its security token is missing or out of date. Reload the page and try again.',
+            'Nothing was done: the page you used is out of date (the app checks this so that no other site can act in your name). Reload the page and try again.',
         }),
       );
       return;

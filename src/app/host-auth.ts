@@ -15,7 +15,8 @@ export function createHostAuth(password: string | undefined): RequestHandler {
     next(
       new HttpError({
         status: 401,
-        message: 'The host view needs the host password (HOST_PASSWORD). Any user name works.',
+        message:
+          'The host view asks for the host password. Reload the page and enter it when your browser asks (any user name works); whoever runs the app set it as HOST_PASSWORD.',
       }),
     );
   };

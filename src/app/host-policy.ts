@@ -80,7 +80,7 @@ export function createHostCheck(policy: HostPolicy, logger: Logger): RequestHand
       .status(421)
       .type('text/plain')
       .send(
-        'This server does not answer for that host name. To serve it through a proxy, add it to ALLOWED_HOSTS.\n',
+        'This app does not answer to the address you used. Open it at the address it was started on; to serve it under this name too, whoever runs it adds the name to ALLOWED_HOSTS.\n',
       );
   };
 }
@@ -107,6 +107,11 @@ export function createOriginCheck(policy: HostPolicy): RequestHandler {
       next();
       return;
     }
-    res.status(403).type('text/plain').send('Cross-site request refused.\n');
+    res
+      .status(403)
+      .type('text/plain')
+      .send(
+        'Nothing was done: this came from a page on another site. Make changes from the app’s own pages.\n',
+      );
   };
 }

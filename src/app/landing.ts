@@ -6,7 +6,8 @@ import type { StateStore } from './state/state-store';
 /** `localCredentials` is set in local mode only: the page says which flavour runs and how to switch. */
 export function createLandingPage(localCredentials: LocalCredentials | undefined): RequestHandler {
   return (_req, res) => {
-    res.render('index', { title: 'Video archiving sample', localCredentials });
+    // No page title: the site's name is the landing page's whole title (views/partials/head.ejs).
+    res.render('index', { title: '', localCredentials });
   };
 }
 

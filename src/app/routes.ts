@@ -1,6 +1,7 @@
 /** The app's whole route table. State changes are POST only; their GET is answered 405. */
 import { Router, type RequestHandler } from 'express';
 import type { ArchivingHandlers } from './archiving/handlers';
+import type { LayoutHandlers } from './archiving/layout-handlers';
 import type { Csrf } from './csrf';
 import { methodNotAllowed } from './errors';
 
@@ -9,6 +10,8 @@ export interface RouteHandlers {
   health: RequestHandler;
   helloWorld: RequestHandler;
   archiving: ArchivingHandlers;
+  /** The host's layout and focus choices for the running recording. */
+  layout: LayoutHandlers;
   csrf: Csrf;
   /** HOST_PASSWORD gate; passes everything when no password is set. */
   hostAuth: RequestHandler;
@@ -19,6 +22,7 @@ export function createRoutes({
   health,
   helloWorld,
   archiving: a,
+  layout,
   csrf,
   hostAuth,
 }: RouteHandlers): Router {
@@ -33,10 +37,14 @@ export function createRoutes({
   router.get('/history', csrf.issue, a.historyPage);
   router.get('/history.json', a.historyJson);
   router.get('/download/:archiveId', noStore, a.download);
+  router.get('/archive/:archiveId/streams', a.archiveStreams);
+  router.get('/archive/:archiveId', hostAuth, a.archiveStatus);
 
   router.route('/start').post(hostAuth, csrf.verify, a.start).all(methodNotAllowed);
   router.route('/stop/:archiveId').post(hostAuth, csrf.verify, a.stop).all(methodNotAllowed);
   router.route('/delete/:archiveId').post(hostAuth, csrf.verify, a.remove).all(methodNotAllowed);
+  router.route('/layout/:archiveId').post(hostAuth, csrf.verify, layout.setLayout).all(methodNotAllowed);
+  router.route('/focus').post(hostAuth, csrf.verify, layout.setFocus).all(methodNotAllowed);
   return router;
 }
 

@@ -1,7 +1,7 @@
 /** describeFailure: what the user reads for each error class, never the SDK's developer wording. */
 import { describeFailure } from '../../src/app/errors';
 import { explainRefusal } from '../../src/app/archiving/platform-refusals';
-import { ArchiveError, AuthenticationError } from '../../src/sdk';
+import { ArchiveError, ArgumentError, AuthenticationError } from '../../src/sdk';
 
 const sdkMessage =
   'Cannot stop archive abc (404): no archive has this ID — check the archive ID (archives.all() lists the archives). Platform message: "Not found".';
@@ -14,6 +14,17 @@ describe('describeFailure', () => {
       message: 'The video platform refused this request. Reload the page and try again.',
       title: 'Not found',
     });
+  });
+
+  it('answers an SDK argument refusal with 400 in words, keeping its parameter names for the log', () => {
+    const failure = describeFailure(
+      new ArgumentError({
+        message: 'hasAudio and hasVideo cannot both be false: an archive must record something',
+      }),
+    );
+    expect(failure.status).toBe(400);
+    expect(failure.message).toMatch(/^The app could not send this to the video platform/);
+    expect(failure.message).not.toMatch(/hasAudio|hasVideo/);
   });
 
   it('answers a refusal without a 4xx status as 400', () => {
@@ -41,7 +52,7 @@ describe('explainRefusal', () => {
     ['stop', 409, 409, 'That recording is not recording any more.'],
     ['download', 404, 404, 'That recording no longer exists.'],
     ['delete', 404, 404, 'That recording no longer exists'],
-    ['delete', 409, 409, 'The video platform deletes only available recordings'],
+    ['delete', 409, 409, 'This recording cannot be deleted yet'],
     ['start', 409, 409, 'This session is already being recorded.'],
     ['list', 404, 502, 'The video platform does not know this project'],
   ] as const)('%s refused with %i answers %i: "%s…"', (action, platform, status, words) => {

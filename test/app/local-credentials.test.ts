@@ -61,7 +61,7 @@ describe.each(FLAVOURS)(
         store: 'memory',
       });
       const landing = await request(server.url).get('/').expect(200);
-      expect(landing.text).toMatch(/<p id="local-credentials">[^<]*<code>LOCAL_CREDENTIALS=\w+<\/code>/);
+      expect(landing.text).toMatch(/<p id="local-credentials"[^>]*>[^<]*<code>LOCAL_CREDENTIALS=\w+<\/code>/);
       expect(landing.text).toContain(otherSetting);
       expect(landing.text).not.toContain('PRIVATE KEY');
     });

@@ -84,7 +84,7 @@ describe('platform failures', () => {
         .get('/hello-world')
         .set('Accept', 'application/json')
         .expect(502);
-      expect(res.body.error.message).toMatch(/platform answered with an error \(HTTP 500\)/);
+      expect(res.body.error.message).toMatch(/^The video platform had a problem and did not do this/);
     });
 
     it('an HTML page from a proxy instead of JSON (502)', async () => {
@@ -248,7 +248,7 @@ describe('platform failures', () => {
       onArchive('DELETE', `/${ARCHIVE_ID}`, jsonReply(409, { message: 'Conflict' }));
       const res = await post(`/delete/${ARCHIVE_ID}`);
       expect(res.status).toBe(409);
-      expect(res.body.error.message).toMatch(/^The video platform deletes only available recordings/);
+      expect(res.body.error.message).toMatch(/^This recording cannot be deleted yet/);
       expectNoDeveloperWords(res.text);
       expectWarned(/Cannot delete archive .*only archives whose status is available/);
     });
@@ -367,7 +367,7 @@ describe('platform failures', () => {
     it('history when listing fails: 502 page, 504 JSON on timeout', async () => {
       onArchive('GET', '', jsonReply(500, { message: 'System error' }));
       const page = await request(harness.app).get('/history').set('Accept', 'text/html').expect(502);
-      expect(page.text).toContain('HTTP 500');
+      expect(page.text).toContain('The video platform had a problem and did not do this');
       onArchive('GET', '', 'hang');
       await request(harness.app).get('/history.json').expect(504);
     });

@@ -41,7 +41,7 @@ describe('security', () => {
       const { agent } = await browse(harness.app);
       const res = await agent.post(path).set('Accept', 'application/json').send({});
       expect(res.status).toBe(403);
-      expect(res.body.error.message).toMatch(/security token is missing or out of date/);
+      expect(res.body.error.message).toMatch(/the page you used is out of date/);
     });
 
     it.each(routes)('%s with a forged token is refused with 403', async (path) => {
@@ -115,7 +115,7 @@ describe('security', () => {
       const res = await send.set('Accept', 'application/json');
       expect(res.status).toBe(405);
       expect(res.headers.allow).toBe('POST');
-      expect(res.body.error.message).toMatch(/only accepts POST/);
+      expect(res.body.error.message).toMatch(/belongs to a button of the app/);
     });
   });
 

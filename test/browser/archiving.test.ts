@@ -125,7 +125,9 @@ async function playZipEntry(page: Page, entries: Record<string, Uint8Array>, fil
 
 async function deleteArchive(page: Page, archiveId: string, baseUrl = suite.app.url): Promise<void> {
   await page.locator(`tr[data-archive-id="${archiveId}"] form.delete-form button[type=submit]`).click();
-  await page.waitForLoadState('load');
+  // The page asks before it deletes.
+  await page.locator('#delete-dialog button[value=confirm]').click();
+  await page.locator('#history-notice').getByText('Deleted').waitFor();
   await page.goto(`${baseUrl}/history`);
   expect(await page.locator(`tr[data-archive-id="${archiveId}"]`).count()).toBe(0);
 }

@@ -71,9 +71,9 @@ type Fault = keyof typeof FAULTS;
 
 /** What the user must get for each fault: the status and words that say what happened. */
 const EXPECTED: Record<Fault, { status: number; message: RegExp }> = {
-  'http-500': { status: 502, message: /platform answered with an error \(HTTP 500\)/ },
-  'http-503': { status: 502, message: /platform answered with an error \(HTTP 503\)/ },
-  'html-error-page': { status: 502, message: /platform answered with an error \(HTTP 502\)/ },
+  'http-500': { status: 502, message: /platform had a problem and did not do this/ },
+  'http-503': { status: 502, message: /platform had a problem and did not do this/ },
+  'html-error-page': { status: 502, message: /platform had a problem and did not do this/ },
   slow: { status: 504, message: /did not answer in time/ },
   'no-answer': { status: 504, message: /did not answer in time/ },
   'reset-before-reply': { status: 503, message: /could not be reached/ },

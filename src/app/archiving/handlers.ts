@@ -1,12 +1,17 @@
 /** The archiving demo: host and participant views, start/stop, history, download and delete. */
 import type { Request, RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import type { Archive, OpenTok } from '../../sdk';
 import type { AppMode } from '../config';
+import { createConnectionData, pickDisplayName } from '../display-name';
 import { HttpError } from '../errors';
 import { serializePageData } from '../page-data';
 import type { SessionStore } from '../session-store';
 import { createMemoryStore } from '../state/memory-store';
 import type { StateStore } from '../state/state-store';
+import { createArchiveStatusHandler } from './archive-status';
+import { createArchiveStreamsHandler } from './archive-streams';
+import { logArchiveChange, logArchiveDeleted } from './archive-log';
 import { ARCHIVES_PER_PAGE, buildHistoryPage, listingOffset, parsePageNumber } from './history-view';
 import { rethrowRefusal } from './platform-refusals';
 import { createRecentAnswers } from './recent-answers';
@@ -21,6 +26,8 @@ export interface ArchivingDeps {
   listingTtlMs?: number;
   /** Carries "the archives changed" to every instance; a store of this process alone when absent. */
   store?: StateStore;
+  /** Receives one info line per archive the host starts, stops or deletes. */
+  logger: Logger;
 }
 
 export interface ArchivingHandlers {
@@ -32,6 +39,8 @@ export interface ArchivingHandlers {
   stop: RequestHandler;
   download: RequestHandler;
   remove: RequestHandler;
+  archiveStatus: RequestHandler;
+  archiveStreams: RequestHandler;
 }
 
 /** What the browser learns about an archive: no download URL or password, which the platform also returns. */
@@ -59,6 +68,7 @@ export function createArchivingHandlers({
   sessions,
   listingTtlMs = 1000,
   store = createMemoryStore(),
+  logger,
 }: ArchivingDeps): ArchivingHandlers {
   // The listings stay in each process (see recent-answers.ts); only the news that they are out of date is
   // shared, so that a page served by another instance right after a start, stop or delete shows it.
@@ -69,20 +79,29 @@ export function createArchivingHandlers({
     histories.clear();
   });
   const archivesChanged = (): Promise<void> => store.announce(ARCHIVES_CHANGED);
-  const historyPage = (page: number) => histories.get(String(page), () => loadHistory(opentok, page));
+  const historyPage = (page: number) => histories.get(String(page), () => loadHistory(opentok, page, mode));
 
   /** Both views share the session; only the token role differs. */
   const renderVideoPage = (view: 'host' | 'participant', role: 'moderator' | 'publisher'): RequestHandler => {
-    return async (_req, res) => {
+    return async (req, res) => {
       const sessionId = await sessions.getSessionId();
-      const token = opentok.generateToken(sessionId, { role });
+      const displayName = pickDisplayName(req, res);
+      const token = opentok.generateToken(sessionId, { role, data: createConnectionData(displayName) });
       // The archiveStarted event may come late or not at all for a page opened mid-recording, so the
       // page starts from what the platform reports now.
       const recording = await recordings.get(sessionId, () => findRecording(opentok, sessionId));
       res.render(view, {
         title: view === 'host' ? 'Archiving — host' : 'Archiving — participant',
-        pageData: serializePageData({ apiKey: opentok.apiKey, sessionId, token, mode, recording }),
+        pageData: serializePageData({
+          apiKey: opentok.apiKey,
+          sessionId,
+          token,
+          mode,
+          recording,
+          displayName,
+        }),
         recording,
+        displayName,
       });
     };
   };
@@ -116,6 +135,7 @@ export function createArchivingHandlers({
         .create(sessionId, options)
         .catch(rethrowRefusal('start'))
         .finally(archivesChanged);
+      logArchiveChange(logger, 'started', archive);
       res.json(summarize(archive));
     },
 
@@ -124,6 +144,7 @@ export function createArchivingHandlers({
         .stopById(readArchiveId(req))
         .catch(rethrowRefusal('stop'))
         .finally(archivesChanged);
+      logArchiveChange(logger, 'stopped', archive);
       res.json(summarize(archive));
     },
 
@@ -150,15 +171,25 @@ export function createArchivingHandlers({
         typeof body === 'object' && body !== null ? (body as { page?: unknown }).page : undefined,
       );
       await opentok.archives.deleteById(archiveId).catch(rethrowRefusal('delete')).finally(archivesChanged);
-      res.redirect(303, `/history?page=${page}`);
+      logArchiveDeleted(logger, archiveId);
+      // The history page's script deletes without leaving the page; the plain form comes back to its page.
+      const backToPage = () => res.redirect(303, `/history?page=${page}`);
+      res.format({
+        html: backToPage,
+        json: () => res.json({ id: archiveId, status: 'deleted' }),
+        default: backToPage,
+      });
     },
+
+    archiveStatus: createArchiveStatusHandler({ opentok, readArchiveId }),
+    archiveStreams: createArchiveStreamsHandler({ opentok, readArchiveId }),
   };
 }
 
-async function loadHistory(opentok: OpenTok, page: number) {
+async function loadHistory(opentok: OpenTok, page: number, mode: AppMode) {
   const offset = listingOffset(page);
   const list = await opentok.archives.all({ offset, count: ARCHIVES_PER_PAGE }).catch(rethrowRefusal('list'));
-  return buildHistoryPage({ page, total: list.total, items: list.items });
+  return buildHistoryPage({ page, total: list.total, items: list.items, mode });
 }
 
 async function findRecording(

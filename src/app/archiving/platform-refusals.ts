@@ -1,14 +1,16 @@
 /** What the platform's refusal of an archive operation means on each route, in words a user can act on. */
-import { ArchiveError } from '../../sdk';
+import { ArchiveError, StreamError } from '../../sdk';
 import { HttpError } from '../errors';
 
 /** The app's uses of the archive API; each one words the same platform status differently. */
-export type ArchiveAction = 'start' | 'stop' | 'download' | 'delete' | 'list';
+export type ArchiveAction = 'start' | 'stop' | 'download' | 'delete' | 'list' | 'layout' | 'focus';
 
 interface Refusal {
   /** What the app answers: the platform's 4xx where it is the user's to act on, 502 where it is the app's. */
   status: number;
   message: string;
+  /** For the log, where the app knows more than the SDK's general reading of the status. */
+  logMessage?: string;
 }
 
 const UNKNOWN_ID = 'The video platform did not accept that recording ID.';
@@ -27,10 +29,13 @@ const REFUSALS: Record<ArchiveAction, Partial<Record<number, Refusal>>> = {
       message:
         'Nobody is publishing yet: the platform records only sessions with a connected client. Wait until your camera shows (or a participant joins), then start again.',
     },
-    // The session is routed, so a 409 cannot be the "relayed session" case.
+    // The app creates its sessions routed (app.ts), so a 409 is never the relayed-session case the SDK's
+    // message also suggests (docs/platform.md §5.5): the log says what it is.
     409: {
       status: 409,
-      message: 'This session is already being recorded. Stop the running archive before starting another.',
+      message: 'This session is already being recorded. Stop that recording before starting another one.',
+      logMessage:
+        'Cannot start archive (409): the session is already being recorded (its media mode is routed, so not the relayed-session case)',
     },
     404: {
       status: 404,
@@ -62,7 +67,7 @@ const REFUSALS: Record<ArchiveAction, Partial<Record<number, Refusal>>> = {
     409: {
       status: 409,
       message:
-        'The video platform deletes only available recordings (or ones uploaded to your own storage), and this one is not: if it is still being processed, try again in a minute.',
+        'This recording cannot be deleted yet: only finished recordings can be. If it is still recording, stop it from the host view first; once stopped, it can be deleted as soon as it shows as available, usually within a minute.',
     },
   },
   // The app sends a valid offset and count, so a refusal to list is the app's problem, not the user's.
@@ -77,6 +82,33 @@ const REFUSALS: Record<ArchiveAction, Partial<Record<number, Refusal>>> = {
         'The video platform does not know this project: check API_KEY (or VONAGE_APPLICATION_ID) in the app’s configuration.',
     },
   },
+  // The layout was checked before the request (layout-handlers.ts), so a 400 is about the recording.
+  layout: {
+    400: {
+      status: 409,
+      message:
+        'The video platform did not accept a layout for this recording. Only composed recordings that are still running can change their layout.',
+    },
+    404: {
+      status: 404,
+      message: 'That recording no longer exists. Reload the page to see the current state.',
+    },
+    409: {
+      status: 409,
+      message: 'That recording has stopped, so its layout can no longer change. Reload the page.',
+    },
+  },
+  // The stream IDs come from the platform's own list a moment before, so a refusal means a stream just left.
+  focus: {
+    400: {
+      status: 409,
+      message: 'Someone joined or left the call just now. Pick the tile again.',
+    },
+    404: {
+      status: 409,
+      message: 'Someone joined or left the call just now. Pick the tile again.',
+    },
+  },
 };
 
 /**
@@ -84,10 +116,11 @@ const REFUSALS: Record<ArchiveAction, Partial<Record<number, Refusal>>> = {
  * route's sentence; the SDK error stays the cause, and the error handler logs it at warn level.
  */
 export function explainRefusal(action: ArchiveAction, error: unknown): unknown {
-  if (!(error instanceof ArchiveError) || error.status === undefined) return error;
+  if (!(error instanceof ArchiveError || error instanceof StreamError) || error.status === undefined)
+    return error;
   const refusal = REFUSALS[action][error.status];
   if (!refusal) return error;
-  return new HttpError({ status: refusal.status, message: refusal.message, cause: error });
+  return new HttpError({ ...refusal, cause: error });
 }
 
 /** For a promise's `.catch`: rethrows the error in the route's words. */

@@ -57,13 +57,16 @@ export function createArchiveRecords(deps: { store: StateStore; logger: Logger }
 
     create(archive) {
       store.putArchive(archive);
+      logLifecycle(logger, archive);
     },
 
     update(archiveId, change) {
       const archive = store.getArchive(archiveId);
       if (!archive) throw new Error(`No archive ${archiveId} to update`);
+      const before = archive.status;
       change(archive);
       store.putArchive(archive);
+      if (archive.status !== before) logLifecycle(logger, archive);
       return archive;
     },
 
@@ -73,4 +76,29 @@ export function createArchiveRecords(deps: { store: StateStore; logger: Logger }
       store.save().catch((error: unknown) => logger.error({ err: error }, 'could not save emulator state'));
     },
   };
+}
+
+const LOGGED_STATUSES: ReadonlySet<ArchiveRecord['status']> = new Set([
+  'started',
+  'stopped',
+  'available',
+  'failed',
+  'deleted',
+]);
+
+/**
+ * Every status change passes through this module, so one info line here follows each archive through its life.
+ * Only named fields: a record also holds upload keys, which grant uploads on their own.
+ */
+function logLifecycle(logger: Logger, archive: ArchiveRecord): void {
+  if (!LOGGED_STATUSES.has(archive.status)) return;
+  const { id: archiveId, name, sessionId, outputMode, reason } = archive;
+  const fields = { archiveId, name, sessionId, outputMode };
+  if (archive.status === 'stopped' || archive.status === 'failed') {
+    logger.info({ ...fields, reason }, `archive ${archive.status}`);
+  } else if (archive.status === 'available') {
+    logger.info({ ...fields, size: archive.size, duration: archive.duration }, 'archive available');
+  } else {
+    logger.info(fields, `archive ${archive.status}`);
+  }
 }
