@@ -24,7 +24,7 @@ const PAGES: ReadonlyMap<string, string> = new Map([
   ['/history', 'the history'],
 ]);
 
-/** The page each action route is used from, for when the browser sends no Referer (the app's default). */
+/** The page each action route is used from, for when the browser sends no Referer (a link opened from elsewhere, a bookmark). */
 const OWNER_PAGES: ReadonlyArray<[RegExp, string]> = [
   [/^\/start\/?$/, '/host'],
   [/^\/stop\//, '/host'],

@@ -67,6 +67,9 @@ export function createContentSecurity(mode: AppMode): ReturnType<typeof helmet> 
         frameAncestors: ["'none'"],
       },
     },
+    // The Referer reaches the app's own routes only, where an error page reads it to link back to the page the
+    // person came from (back-link.ts); a link or request to another origin carries none.
+    referrerPolicy: { policy: 'same-origin' },
     // The app is served over plain http on 127.0.0.1 by default; HSTS there would only confuse browsers.
     strictTransportSecurity: false,
   });

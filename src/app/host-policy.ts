@@ -98,7 +98,8 @@ export function createOriginCheck(policy: HostPolicy): RequestHandler {
     }
     const origin = req.headers.origin;
     const fetchSite = req.headers['sec-fetch-site'];
-    // Under helmet's Referrer-Policy: no-referrer, browsers send "Origin: null" on the pages' own form posts.
+    // A form post sent under a no-referrer policy (a browser setting or extension can impose one) carries
+    // "Origin: null": there Sec-Fetch-Site decides.
     const allowed =
       origin !== undefined && origin !== 'null'
         ? policy.isAllowedOrigin(origin)

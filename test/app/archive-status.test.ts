@@ -67,7 +67,7 @@ describe('archive status and start layout', () => {
       .get(`/archive/${encodeURIComponent('../history')}`)
       .set('Accept', 'application/json')
       .expect(400);
-    expect(invalid.body.error.message).toMatch(/not a valid archive ID/);
+    expect(invalid.body.error.message).toMatch(/^That address does not lead to a recording/);
   });
 
   it('is behind the host password when one is set', async () => {

@@ -227,14 +227,24 @@ describe('platform failures', () => {
     });
 
     it.each([
-      ['stopped', /still being processed/],
-      ['started', /still recording/],
-      ['expired', /expired/],
-      ['uploaded', /your project’s own storage/],
+      ['stopped', /^This recording is still being processed\. Try again in a minute/],
+      ['started', /^This recording is still running\. Stop it from the host view/],
+      ['expired', /^This recording has expired/],
+      ['uploaded', /^This recording was saved to your project’s own storage/],
+      ['failed', /^This recording failed, so there is nothing to download\. You can delete it/],
     ])('download of a %s archive is a 409 page that says why', async (status, reason) => {
       onArchive('GET', `/${ARCHIVE_ID}`, jsonReply(200, archiveJson({ status })));
       const res = await download().expect(409);
-      expect(res.text).toMatch(reason);
+      expect(readErrorMessage(res.text)).toMatch(reason);
+      expectNoDeveloperWords(res.text);
+    });
+
+    it('download of a deleted archive is a 404 page that says it was deleted', async () => {
+      onArchive('GET', `/${ARCHIVE_ID}`, jsonReply(200, archiveJson({ status: 'deleted' })));
+      const res = await download().expect(404);
+      expect(readErrorMessage(res.text)).toBe(
+        'This recording was deleted, so it can no longer be downloaded. Pick another one from the history page.',
+      );
     });
 
     it('download of an available archive redirects to its fresh URL', async () => {

@@ -20,6 +20,24 @@ function readLinks(html: string): Array<{ id: string; href: string; text: string
   }));
 }
 
+/**
+ * The Referer a browser sends for a same-origin navigation from `url` under a Referrer-Policy (the W3C
+ * Referrer Policy's table, for the policies a page of this app could be served with).
+ */
+function sameOriginReferer(policy: string, url: string): string | undefined {
+  switch (policy) {
+    case 'no-referrer':
+      return undefined;
+    case 'origin':
+    case 'strict-origin':
+      return `${new URL(url).origin}/`;
+    default:
+      // same-origin, no-referrer-when-downgrade, origin-when-cross-origin, strict-origin-when-cross-origin,
+      // unsafe-url: the full address, without its fragment.
+      return url.split('#')[0];
+  }
+}
+
 function readErrorMessage(html: string): string {
   return /<p id="error-message"[^>]*>([^<]*)<\/p>/.exec(html)?.[1] ?? '';
 }
@@ -101,6 +119,21 @@ describe('refusals in words', () => {
       .expect(200);
   });
 
+  it('calls a bad recording address a recording, and says where to pick one again', async () => {
+    const { agent, csrfToken } = await browse(harness.app, '/history');
+    const page = await agent.get('/download/not!an!id').set('Accept', 'text/html').expect(400);
+    const stop = await agent
+      .post(`/stop/${encodeURIComponent('../history')}`)
+      .set('x-csrf-token', csrfToken)
+      .set('Accept', 'application/json')
+      .send({})
+      .expect(400);
+    for (const message of [readErrorMessage(page.text), stop.body.error.message]) {
+      expect(message).toMatch(/^That address does not lead to a recording.*from the history page\.$/);
+      expect(message).not.toMatch(/archive/i);
+    }
+  });
+
   it('explains an out-of-date page (CSRF) and a button address opened as a page, without jargon', async () => {
     const csrf = await request(harness.app).post('/start').set('Accept', 'application/json').send({});
     expect(csrf.status).toBe(403);
@@ -161,6 +194,23 @@ describe('error pages lead back', () => {
       .set('Host', '127.0.0.1:3000')
       .set('Referer', 'http://127.0.0.1:3000/history?page=3')
       .expect(400);
+    expect(readLinks(res.text)[0]).toEqual({
+      id: 'error-back',
+      href: '/history?page=3',
+      text: 'Back to the history',
+    });
+  });
+
+  it('to the referring page, which the pages tell the browser to name to the app', async () => {
+    const from = 'http://127.0.0.1:3000/history?page=3';
+    const history = await request(harness.app).get('/history?page=3').set('Host', '127.0.0.1:3000');
+    // What a browser sends on a same-origin request under the policy the history page was served with.
+    const referer = sameOriginReferer(String(history.headers['referrer-policy']), from);
+    const req = request(harness.app)
+      .get('/download/not!an!id')
+      .set('Accept', 'text/html')
+      .set('Host', '127.0.0.1:3000');
+    const res = await (referer ? req.set('Referer', referer) : req).expect(400);
     expect(readLinks(res.text)[0]).toEqual({
       id: 'error-back',
       href: '/history?page=3',

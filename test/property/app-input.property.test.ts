@@ -262,7 +262,9 @@ it.each([
     .set('Accept', 'application/json')
     .send(body);
   expect(res.status).toBe(status);
-  expect(res.body.error.message).toMatch(/^(The app could not read what was sent|What was sent is too large)/);
+  expect(res.body.error.message).toMatch(
+    /^(The app could not read what was sent|What was sent is too large)/,
+  );
 });
 
 it('a path parameter with a broken %-escape answers 400', async () => {

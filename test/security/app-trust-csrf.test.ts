@@ -64,7 +64,7 @@ describe('CSRF cookie and second line', () => {
       expect(res.body.error.message).toMatch(/Nobody is publishing yet/);
     });
 
-    // Browsers send "Origin: null" on a form post under Referrer-Policy: no-referrer: Sec-Fetch-Site decides.
+    // Browsers send "Origin: null" on a form post under a no-referrer policy (a setting or extension): Sec-Fetch-Site decides.
     it('Origin: null is judged by Sec-Fetch-Site: the page’s own form passes, another site’s does not', async () => {
       const { agent, csrfToken } = await browse(site.app);
       const post = (site: string) =>

@@ -158,7 +158,8 @@ export function createArchivingHandlers({
       if (archive.status === 'deleted') {
         throw new HttpError({
           status: 404,
-          message: 'This archive was deleted. Pick another one from the history page.',
+          message:
+            'This recording was deleted, so it can no longer be downloaded. Pick another one from the history page.',
         });
       }
       throw new HttpError({ status: 409, message: explainUnavailable(archive) });
@@ -219,7 +220,8 @@ function readArchiveId(req: Request): string {
   if (typeof id !== 'string' || !ARCHIVE_ID.test(id)) {
     throw new HttpError({
       status: 400,
-      message: 'That is not a valid archive ID. Pick the archive from the history page.',
+      message:
+        'That address does not lead to a recording: it may have been cut short or changed. Open the recording again from the history page.',
     });
   }
   return id;
@@ -233,17 +235,17 @@ function explainUnavailable(archive: Archive): string {
   switch (archive.status) {
     case 'started':
     case 'paused':
-      return 'This archive is still recording. Stop it from the host view, then download it once it is available.';
+      return 'This recording is still running. Stop it from the host view, then download it once the history shows it as available.';
     case 'stopped':
-      return 'This archive is still being processed. Try again in a minute.';
+      return 'This recording is still being processed. Try again in a minute, once the history shows it as available.';
     case 'uploaded':
-      return 'This archive was uploaded to your project’s own storage (S3 or Azure); download it from there.';
+      return 'This recording was saved to your project’s own storage (Amazon S3 or Azure), not kept by the platform: download it from there.';
     case 'expired':
-      return 'This archive has expired: the platform keeps recordings for download for 72 hours.';
+      return 'This recording has expired: the platform keeps recordings for download for 72 hours, so it can no longer be downloaded.';
     case 'failed':
-      return 'This recording failed, so there is nothing to download.';
+      return 'This recording failed, so there is nothing to download. You can delete it from the history page.';
     default:
-      return `This archive cannot be downloaded (status: ${archive.status}).`;
+      return 'This recording cannot be downloaded right now. Reload the history page to see how it is doing.';
   }
 }
 
