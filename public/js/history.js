@@ -1,7 +1,8 @@
 // History page: times in the viewer's locale, statuses refreshed while archives still change, delete after a
 // confirmation, and composed recordings played (individual ones listed by stream) without leaving the page.
+import { describeRecording, fillRow, formatTimes } from './history/archive-rows.js';
+import { listStreams, openDialog, playRecording } from './history/recording-dialogs.js';
 import { showAlert } from './shared/alerts.js';
-import { csrfToken } from './shared/page-data.js';
 import { postJson } from './shared/post-json.js';
 
 // A recording can run for hours: the page keeps asking as long as it is open, less often while nothing
@@ -11,119 +12,8 @@ const MAX_DELAY_MS = 30000;
 const REQUEST_TIMEOUT_MS = 10000;
 const BACKOFF_FACTOR = 1.5;
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-// "12 Nov, 14:03" (in the viewer's own order): enough to tell two recordings of one name apart.
-const shortTimeFormat = new Intl.DateTimeFormat(undefined, {
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
 const table = document.getElementById('archives');
 const page = table ? Number(table.dataset.page) || 1 : 1;
-
-function formatTime(time) {
-  const date = new Date(time.getAttribute('datetime'));
-  if (Number.isNaN(date.getTime())) return;
-  time.textContent = timeFormat.format(date);
-  time.title = date.toISOString();
-}
-
-function formatTimes(root) {
-  for (const time of root.querySelectorAll('time.archive-created')) formatTime(time);
-}
-
-/** "“Team sync” (12 Nov, 14:03)": how the page names a recording in its questions and notices. */
-function describeRecording(row) {
-  const date = new Date(row.dataset.createdAt);
-  const when = Number.isNaN(date.getTime()) ? '' : ` (${shortTimeFormat.format(date)})`;
-  return `“${row.dataset.name}”${when}`;
-}
-
-function hiddenText(text) {
-  const span = document.createElement('span');
-  span.className = 'visually-hidden';
-  span.textContent = text;
-  return span;
-}
-
-function buildButton(className, label, hiddenLabel) {
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = className;
-  button.append(label, hiddenText(hiddenLabel));
-  return button;
-}
-
-function buildActions(archive) {
-  const wrapper = document.createElement('div');
-  wrapper.className = 'd-flex flex-wrap gap-2';
-  if (archive.canPlay) {
-    wrapper.append(buildButton('play-button btn btn-sm btn-primary', 'Play', ` ${archive.name}`));
-  }
-  if (archive.canListStreams) {
-    wrapper.append(
-      buildButton('streams-button btn btn-sm btn-outline-primary', 'Streams', ` of ${archive.name}`),
-    );
-  }
-  if (archive.canDownload) {
-    const link = document.createElement('a');
-    link.className = 'download-link btn btn-sm btn-outline-primary';
-    link.href = `/download/${encodeURIComponent(archive.id)}`;
-    link.append('Download', hiddenText(` ${archive.name}`));
-    wrapper.append(link);
-  }
-  if (archive.canDelete) {
-    const form = document.createElement('form');
-    form.className = 'delete-form';
-    form.method = 'post';
-    form.action = `/delete/${encodeURIComponent(archive.id)}`;
-    for (const [name, value] of [
-      ['_csrf', csrfToken()],
-      ['page', String(page)],
-    ]) {
-      const input = document.createElement('input');
-      input.type = 'hidden';
-      input.name = name;
-      input.value = value;
-      form.append(input);
-    }
-    const button = document.createElement('button');
-    button.type = 'submit';
-    button.className = 'btn btn-sm btn-outline-danger';
-    button.append('Delete', hiddenText(` ${archive.name}`));
-    form.append(button);
-    wrapper.append(form);
-  }
-  return wrapper;
-}
-
-/** Writes an archive from /history.json into its row (a new one comes from the page's row template). */
-function fillRow(row, archive) {
-  const isNew = !row.dataset.archiveId;
-  if (!isNew && row.dataset.status === archive.status) return false;
-  Object.assign(row.dataset, {
-    archiveId: archive.id,
-    status: archive.status,
-    name: archive.name,
-    createdAt: archive.createdAt,
-  });
-  const name = row.querySelector('.archive-name-text');
-  name.textContent = archive.name;
-  name.title = archive.name;
-  const time = row.querySelector('time.archive-created');
-  time.setAttribute('datetime', archive.createdAt);
-  formatTime(time);
-  row.querySelector('.archive-duration').textContent = archive.durationText;
-  row.querySelector('.archive-size').textContent = archive.sizeText;
-  row.querySelector('.archive-output').textContent = archive.outputText;
-  const badge = row.querySelector('.archive-status .badge');
-  badge.className = `badge status-${archive.status}`;
-  badge.textContent = archive.statusText;
-  row.querySelector('.archive-actions').replaceChildren(buildActions(archive));
-  return true;
-}
 
 function rowOf(archiveId) {
   return Array.from(table.tBodies[0].rows).find((row) => row.dataset.archiveId === archiveId);
@@ -161,7 +51,7 @@ function showHistory(history) {
       changed = true;
     }
     if (!row) continue;
-    if (fillRow(row, archive)) changed = true;
+    if (fillRow(row, archive, page)) changed = true;
     // The server's order, newest first; a row already in place is not moved, so it keeps the focus.
     if (body.rows[index] !== row) body.insertBefore(row, body.rows[index] ?? null);
   }
@@ -251,18 +141,6 @@ function startPolling() {
   return { schedule };
 }
 
-/** Opens a modal dialog; when it closes, focus goes back to `opener` if it is still on the page. */
-function openDialog(dialog, opener) {
-  dialog.addEventListener(
-    'close',
-    () => {
-      if (opener.isConnected) opener.focus();
-    },
-    { once: true },
-  );
-  dialog.showModal();
-}
-
 function announce(message) {
   const notice = document.getElementById('history-notice');
   const alert = document.createElement('div');
@@ -315,74 +193,6 @@ async function deleteRecording(row, form, recording, polling) {
     polling.schedule();
   } catch {
     showAlert('The list could not be refreshed. Reload the page to see the other recordings.', 'warning');
-  }
-}
-
-function playRecording(button) {
-  const row = button.closest('tr');
-  const dialog = document.getElementById('player-dialog');
-  const video = document.getElementById('player-video');
-  const message = document.getElementById('player-message');
-  document.getElementById('player-dialog-title').textContent = describeRecording(row);
-  message.textContent = '';
-  video.onerror = () => {
-    message.textContent =
-      'The browser could not play this recording here. Download it to watch it in a video player.';
-  };
-  // The download route fetches a fresh signed link on every request, so a dialog opened later still plays.
-  video.src = `/download/${encodeURIComponent(row.dataset.archiveId)}`;
-  dialog.addEventListener(
-    'close',
-    () => {
-      video.pause();
-      video.removeAttribute('src');
-      video.load();
-    },
-    { once: true },
-  );
-  openDialog(dialog, button);
-}
-
-function streamItem(stream) {
-  const item = document.createElement('li');
-  item.className = 'list-group-item stream-item';
-  const who = document.createElement('strong');
-  who.textContent = stream.name ?? 'Unnamed';
-  const kind = stream.videoType === 'screen' ? ' · screen' : '';
-  const details = document.createElement('div');
-  details.className = 'small';
-  details.textContent = `${stream.spanText} (${stream.durationText}) · ${stream.sizeText}${kind}`;
-  const id = document.createElement('div');
-  id.className = 'small text-body-secondary text-break';
-  id.textContent = `Stream ${stream.streamId}`;
-  item.append(who, details, id);
-  return item;
-}
-
-async function listStreams(button) {
-  const row = button.closest('tr');
-  const dialog = document.getElementById('streams-dialog');
-  const list = document.getElementById('streams-list');
-  const message = document.getElementById('streams-message');
-  document.getElementById('streams-dialog-title').textContent = `Streams in ${describeRecording(row)}`;
-  list.replaceChildren();
-  message.textContent = 'Reading the list of streams from the recording…';
-  openDialog(dialog, button);
-  try {
-    const response = await fetch(`/archive/${encodeURIComponent(row.dataset.archiveId)}/streams`, {
-      headers: { Accept: 'application/json' },
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS * 2),
-    });
-    const reply = await response.json().catch(() => null);
-    if (!response.ok) {
-      message.textContent = reply?.error?.message ?? `The server answered with HTTP ${response.status}.`;
-      return;
-    }
-    const count = reply.streams.length;
-    message.textContent = `${count} stream${count === 1 ? '' : 's'}, in the order they started; times from the start of the recording.`;
-    list.replaceChildren(...reply.streams.map(streamItem));
-  } catch {
-    message.textContent = 'The app server could not be reached. Check your connection and try again.';
   }
 }
 

@@ -147,12 +147,12 @@ function pip(count: number, focused: readonly number[], frame: FrameSize): Place
  */
 export function readFocusRule(stylesheet: string, frame: FrameSize): Rect | null {
   const withoutComments = stylesheet.replace(/\/\*[\s\S]*?\*\//g, '');
-  let found: Record<string, number> = {};
-  for (const rule of withoutComments.matchAll(/([^{}]+)\{([^{}]*)\}/g)) {
-    const selectors = (rule[1] ?? '').split(',').map((s) => s.trim());
+  const found: Record<string, number> = {};
+  for (const [selectorText, declarations] of readRules(withoutComments)) {
+    const selectors = selectorText.split(',').map((s) => s.trim());
     if (!selectors.some((s) => s === '.focus' || s === 'stream.focus')) continue;
     // Later rules win, as in CSS.
-    found = { ...found, ...readPercentages(rule[2] ?? '') };
+    Object.assign(found, readPercentages(declarations));
   }
   const { width, height, top, left, right, bottom } = found;
   if (width === undefined || height === undefined || width <= 0 || height <= 0) return null;
@@ -166,6 +166,26 @@ export function readFocusRule(stylesheet: string, frame: FrameSize): Rect | null
     width: (w / 100) * frame.width,
     height: (h / 100) * frame.height,
   };
+}
+
+/**
+ * The rules of a stylesheet without nesting, as [selectors, declarations], in order. Read by splitting rather
+ * than by a regular expression: the host may send up to 10,000 characters of anything, this runs on every frame,
+ * and a pattern that backtracks took tens of milliseconds a frame on text with no braces.
+ */
+function readRules(css: string): [string, string][] {
+  const rules: [string, string][] = [];
+  const chunks = css.split('}');
+  // What follows the last `}` closes no rule.
+  chunks.pop();
+  for (const chunk of chunks) {
+    const open = chunk.lastIndexOf('{');
+    if (open < 0) continue;
+    const head = chunk.slice(0, open);
+    const selectors = head.slice(head.lastIndexOf('{') + 1);
+    if (selectors.trim() !== '') rules.push([selectors, chunk.slice(open + 1)]);
+  }
+  return rules;
 }
 
 const POSITION_PROPERTIES = new Set(['width', 'height', 'top', 'left', 'right', 'bottom']);

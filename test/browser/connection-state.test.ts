@@ -6,6 +6,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { useAppInChromium } from './helpers/app-in-chromium';
 import { startCuttableProxy, type CuttableProxy } from './helpers/cuttable-proxy';
+import { waitForPlayingVideos } from './helpers/page-checks';
 import { openTwoTabs, openVideoTab } from './helpers/video-tabs';
 
 const suite = useAppInChromium();
@@ -115,5 +116,52 @@ test('a host whose connection dropped is told that the recording stopped while i
     await host.locator('#recording-indicator[data-recording="false"]').waitFor();
     await host.locator('#start-archive:not([disabled])').waitFor();
     expect(await host.isDisabled('#stop-archive')).toBe(true);
+  });
+});
+
+test('after a reconnect each other person still has one tile, and whoever left meanwhile has none', async () => {
+  await withLink(async (context, link) => {
+    const away = await openVideoTab(context, `${link.url}/hello-world?name=Ann`);
+    const stays = await openVideoTab(context, `${suite.app.url}/hello-world?name=Bea`);
+    const leaves = await openVideoTab(context, `${suite.app.url}/hello-world?name=Cy`);
+    await waitForPlayingVideos(away, '#subscribers', 2);
+    const tileNames = () => away.locator('#subscribers .tile .tile-name').allInnerTexts();
+    expect((await tileNames()).sort()).toEqual(['Bea', 'Cy']);
+
+    link.cut(2500);
+    await noticeSaid(away, RECONNECTING, Date.now(), 3000);
+    await leaves.close();
+    await connectionNotice(away).locator('.alert').waitFor({ state: 'detached', timeout: 15_000 });
+    await waitForPlayingVideos(away, '#subscribers', 1);
+    // Late events would add a second tile or bring the one who left back: give them time to arrive.
+    await away.waitForTimeout(1500);
+    expect(await tileNames()).toEqual(['Bea']);
+    await expect(stays.locator('#subscribers .tile').count()).resolves.toBe(1);
+  });
+});
+
+test('a recording that ran on through the outage is marked again, no longer "last known", once back', async () => {
+  await withLink(async (context, link) => {
+    const [host, participant] = await openTwoTabs(
+      context,
+      `${suite.app.url}/host`,
+      `${link.url}/participant`,
+    );
+    const name = `through ${Date.now()}`;
+    await host.locator('#start-archive:not([disabled])').waitFor({ timeout: 15_000 });
+    await host.fill('#archive-name', name);
+    await host.click('#start-archive');
+    const indicator = participant.locator('#recording-indicator');
+    await participant.locator('#recording-indicator[data-recording="true"]').waitFor({ timeout: 15_000 });
+
+    link.cut(2500);
+    await noticeSaid(participant, RECONNECTING, Date.now(), 3000);
+    await expect(indicator.innerText()).resolves.toMatch(/last known/);
+    await connectionNotice(participant).locator('.alert').waitFor({ state: 'detached', timeout: 15_000 });
+    await expect(indicator.innerText()).resolves.toBe(`Recording “${name}”`);
+    expect(await participant.locator('section.video-area > .recording-mark').isVisible()).toBe(true);
+
+    await host.click('#stop-archive');
+    await participant.locator('#recording-indicator[data-recording="false"]').waitFor({ timeout: 15_000 });
   });
 });

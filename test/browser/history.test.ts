@@ -235,6 +235,45 @@ test('an individual recording lists its streams with the names of the people', a
   }
 });
 
+test('the streams dialog shows the recording opened last, even when an earlier answer comes later', async () => {
+  const first = await recordAvailableArchive(project, {
+    name: `Slow ${Date.now()}`,
+    outputMode: 'individual',
+    people: ['{"name":"Alan Turing"}'],
+  });
+  const second = await recordAvailableArchive(project, {
+    name: `Fast ${Date.now()}`,
+    outputMode: 'individual',
+    people: ['{"name":"Katherine Johnson"}'],
+  });
+  const page = await openHistory(1280, first.id);
+  try {
+    await rowOf(page, second.id).waitFor();
+    let releaseFirst = (): void => undefined;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    await page.route(`${app.url}/archive/${first.id}/streams`, async (route) => {
+      await firstHeld;
+      await route.continue();
+    });
+    await rowOf(page, first.id).locator('button.streams-button').click();
+    await page.keyboard.press('Escape');
+    await page.locator('#streams-dialog').waitFor({ state: 'hidden' });
+    await rowOf(page, second.id).locator('button.streams-button').click();
+    const items = page.locator('#streams-list li strong');
+    await items.first().waitFor();
+    const firstAnswered = page.waitForResponse(`${app.url}/archive/${first.id}/streams`);
+    releaseFirst();
+    await firstAnswered;
+    // The late answer had a turn to be drawn; the dialog still shows the recording it is titled with.
+    await page.waitForTimeout(300);
+    expect(await page.locator('#streams-dialog-title').innerText()).toContain('Fast');
+    expect(await items.allInnerTexts()).toEqual(['Katherine Johnson']);
+    expect(await page.locator('#streams-message').innerText()).toMatch(/^1 stream,/);
+  } finally {
+    await page.context().close();
+  }
+});
+
 test('the inline player plays an available composed recording', async () => {
   const context = await browser.newContext();
   try {

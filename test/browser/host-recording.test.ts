@@ -218,9 +218,17 @@ test('the host picks a layout before start, changes it while recording, and give
     const [host] = await openTwoTabs(context, `${suite.app.url}/host`, `${suite.app.url}/participant`);
     const otherTile = host.locator('#subscribers .tile[data-stream-id]').first();
 
+    // One labelled control, whose help says when the layout is used.
+    const picker = host.getByRole('combobox', { name: 'Layout of the recording', exact: true });
+    expect(await picker.count()).toBe(1);
+    expect(await picker.evaluate((select) => select.getAttribute('aria-describedby'))).toBe('layout-help');
+    expect(await host.locator('#layout-help').innerText()).toMatch(/^Sent with Start archiving\./);
+
     // Not recording: no layout to apply yet, and a tile says what the focus needs instead of failing.
     expect(await host.locator('#apply-layout').isVisible()).toBe(false);
-    await otherTile.click();
+    expect(await otherTile.getAttribute('aria-disabled')).toBe('true');
+    // A tile that cannot act yet is marked so, yet a press still explains why (force: past the disabled check).
+    await otherTile.click({ force: true });
     await expectLayoutNotice(host, /composed recording runs/);
 
     // A custom layout needs its stylesheet before anything is sent.
@@ -245,6 +253,7 @@ test('the host picks a layout before start, changes it while recording, and give
 
     // The tile is a toggle button: Enter gives its person the focus, and Enter again takes it away.
     expect(await otherTile.getAttribute('role')).toBe('button');
+    expect(await otherTile.getAttribute('aria-disabled')).toBe('false');
     await expect(otherTile.getAttribute('aria-label')).resolves.toMatch(
       /^Give .+ the focus in the recording$/,
     );
@@ -260,5 +269,6 @@ test('the host picks a layout before start, changes it while recording, and give
     await host.click('#stop-archive');
     await expectHostControls(host, false);
     expect(await host.locator('#apply-layout').isVisible()).toBe(false);
+    expect(await otherTile.getAttribute('aria-disabled')).toBe('true');
   });
 });

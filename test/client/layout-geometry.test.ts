@@ -138,6 +138,19 @@ describe('custom', () => {
     expect(readFocusRule('stream.focus { width: 320px; height: 240px }', FRAME)).toBeNull();
     expect(readFocusRule('stream.focus { width: 50% }', FRAME)).toBeNull();
   });
+
+  it('keeps up with the frame rate whatever 10,000 characters the host sends as the stylesheet', () => {
+    const hostile = ['a'.repeat(10_000), `${'a'.repeat(9_999)}{`, '{'.repeat(10_000), '/*'.repeat(5_000)];
+    for (const css of hostile) {
+      const started = performance.now();
+      // One second of a recording at 15 frames per second.
+      for (let frame = 0; frame < 15; frame += 1) place(stylesheet(css), [['focus'], []]);
+      expect(performance.now() - started).toBeLessThan(250);
+      expect(place(stylesheet(css), [['focus'], []])).toEqual(
+        place({ type: 'horizontalPresentation' }, [['focus'], []]),
+      );
+    }
+  });
 });
 
 it('letterboxes a stream in its place, centred and never stretched', () => {

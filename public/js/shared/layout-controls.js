@@ -97,6 +97,8 @@ export function createLayoutControls({ store, getCall }) {
     applyButton.disabled = !live || busy;
     help.textContent = describeLayoutHelp(state, composed, live);
     document.querySelector('section.video-area')?.setAttribute('data-focus-enabled', String(live));
+    // A tile that cannot give the focus now says so; pressing it still explains why.
+    getCall()?.setTileActionsEnabled(live);
     renderLayoutNotice(region, state.layoutNotice);
   }
 

@@ -25,7 +25,7 @@ const WIDGET = {
  * Connects with the page's token, publishes once connected and subscribes to every other stream.
  * handlers: onArchiveStarted(event), onArchiveStopped(event), onConnectionState(state, detail),
  * onConnected(session), tileAction { describe(name), onActivate(streamId) } (optional).
- * Returns { session, setFocusedStream(streamId | null) }.
+ * Returns { session, setFocusedStream(streamId | null), setTileActionsEnabled(enabled) }.
  */
 export function joinVideoSession(pageData, handlers = {}) {
   dropNameFromAddress();
@@ -39,7 +39,11 @@ export function joinVideoSession(pageData, handlers = {}) {
   });
   const ownTile = tiles.addOwn(displayName);
   const controls = createMediaControls({ onChange: (state) => ownTile.setMedia(state) });
-  const call = { session: null, setFocusedStream: (streamId) => tiles.setFocusedStream(streamId) };
+  const call = {
+    session: null,
+    setFocusedStream: (streamId) => tiles.setFocusedStream(streamId),
+    setTileActionsEnabled: (enabled) => tiles.setActionEnabled(enabled),
+  };
 
   if (typeof window.OT === 'undefined') {
     showAlert('The video client could not be loaded, so the session cannot start. Reload the page.');

@@ -9,6 +9,8 @@ let nextTileId = 1;
 export function createTileBoard({ ownArea, othersArea, template, tileAction }) {
   const tiles = new Set();
   let focusedStreamId = null;
+  /** Whether the tile action can act now; until then tiles say so (aria-disabled) and explain on a press. */
+  let actionEnabled = false;
 
   function createTile({ own, name, connectionId }) {
     const element = template.content.firstElementChild.cloneNode(true);
@@ -63,6 +65,7 @@ export function createTileBoard({ ownArea, othersArea, template, tileAction }) {
         element.classList.remove('has-problem');
       },
       showFocus,
+      refreshAction,
       remove() {
         tiles.delete(tile);
         element.remove();
@@ -83,10 +86,12 @@ export function createTileBoard({ ownArea, othersArea, template, tileAction }) {
         element.removeAttribute('aria-label');
         element.removeAttribute('aria-pressed');
         element.removeAttribute('aria-describedby');
+        element.removeAttribute('aria-disabled');
         return;
       }
       element.setAttribute('role', 'button');
       element.tabIndex = 0;
+      element.setAttribute('aria-disabled', String(!actionEnabled));
       element.setAttribute('aria-label', tileAction.describe(own ? 'yourself' : tile.name));
       // The label replaces the tile's content for assistive technology; the marks stay as its description.
       element.setAttribute('aria-describedby', marks.id);
@@ -114,6 +119,9 @@ export function createTileBoard({ ownArea, othersArea, template, tileAction }) {
       });
     }
 
+    // The badge is for the eyes: the tile's aria-pressed and the layout notice already say who has the focus,
+    // and the badge appearing inside the live list of tiles would announce it a second time.
+    element.querySelector('.tile-focus-badge').setAttribute('aria-hidden', 'true');
     element.classList.toggle('is-own', own);
     tile.setName(name);
     tile.setMedia({ hasAudio: true, hasVideo: true });
@@ -147,6 +155,12 @@ export function createTileBoard({ ownArea, othersArea, template, tileAction }) {
     setFocusedStream(streamId) {
       focusedStreamId = streamId || null;
       for (const tile of tiles) tile.showFocus();
+    },
+    /** Whether pressing a tile can act now (the host: while a composed recording runs). */
+    setActionEnabled(enabled) {
+      if (actionEnabled === Boolean(enabled)) return;
+      actionEnabled = Boolean(enabled);
+      for (const tile of tiles) tile.refreshAction();
     },
   };
 }
