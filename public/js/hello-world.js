@@ -7,8 +7,7 @@ import { joinVideoSession } from './shared/video-session.js';
 const store = createPageState(createInitialState(null));
 store.subscribe(renderConnectionNotice);
 
-const call = joinVideoSession(readPageData(), {
+joinVideoSession(readPageData(), {
   onConnectionState: (connection, detail) =>
     store.dispatch({ type: 'connection', state: connection, reason: detail?.reason }),
 });
-if (!call) store.dispatch({ type: 'connection', state: 'disconnected' });

@@ -158,7 +158,6 @@ call = joinVideoSession(pageData, {
   },
   tileAction: layout.tileAction,
 });
-if (!call) store.dispatch({ type: 'connection', state: 'disconnected' });
 
 if (rememberedBeforeLoad && rememberedBeforeLoad.id !== store.get().archive?.id) {
   checkRecordingWhileAway(rememberedBeforeLoad);

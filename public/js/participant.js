@@ -13,11 +13,10 @@ store.subscribe((state) => {
   renderConnectionNotice(state);
 });
 
-const call = joinVideoSession(pageData, {
+joinVideoSession(pageData, {
   onArchiveStarted: (event) =>
     store.dispatch({ type: 'archiveStarted', archive: { id: event.id, name: event.name || null } }),
   onArchiveStopped: (event) => store.dispatch({ type: 'archiveStopped', id: event.id }),
   onConnectionState: (connection, detail) =>
     store.dispatch({ type: 'connection', state: connection, reason: detail?.reason }),
 });
-if (!call) store.dispatch({ type: 'connection', state: 'disconnected' });
