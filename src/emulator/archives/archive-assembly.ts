@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Assembly, MediaFiles, StoredItem, StoredItemFate } from '../media/media-files';
 import type { PresenceRegistry } from '../realtime/presence-registry';
 import { archiveIdOfFileName } from '../storage/record-ids';
-import type { ArchiveRecord } from '../storage/records';
+import type { ArchiveRecord, UploadRecord } from '../storage/records';
 import { isRunning, markStopped, type ArchiveRecords } from './archive-records';
 import { createKeyedTimers } from './keyed-timers';
 
@@ -17,8 +17,16 @@ export interface ArchiveAssembly {
   isAcceptingMedia(archive: ArchiveRecord): boolean;
   /** forgets the upload credentials of clients that left the session and whose media no archive awaits */
   releaseDepartedUploaders(sessionId: string): void;
-  /** the archive stopped: assembles it now when every upload finished, or else at the finish deadline */
+  /**
+   * the archive stopped: assembles it now when every upload finished, its recorders' and those of the streams
+   * published now included, or else at the finish deadline
+   */
   scheduleAfterStop(archiveId: string): void;
+  /**
+   * a chunk of the archive is being stored: an assembly that begins before the returned function is called
+   * waits for it, so that a chunk the emulator acknowledges is never left out of the file
+   */
+  chunkArriving(archiveId: string): () => void;
   /** an upload finished: assembles a stopped archive when it was the last one */
   uploadFinished(archiveId: string): void;
   /**
@@ -36,15 +44,27 @@ export interface AssemblyRetryDelays {
   maxMs: number;
 }
 
-function allUploadsFinished(archive: ArchiveRecord): boolean {
+/**
+ * True once no more media can be expected: every upload finished, and so did each recorder of a composed
+ * archive and each stream published into an individual one when it stopped. Those who have not sent a chunk
+ * yet have no upload, so the uploads alone cannot say who is missing: a client that left and finished would
+ * otherwise have the archive assembled without the clients still recording.
+ */
+function allUploadsFinished(archive: ArchiveRecord, streamsAtStop: readonly string[]): boolean {
   const uploads = Object.values(archive.uploads);
-  return uploads.length > 0 && uploads.every((u) => u.finished);
+  const finishedBy = (expected: (u: UploadRecord) => boolean): boolean =>
+    uploads.some((u) => u.finished && expected(u));
+  const everyoneFinished =
+    archive.outputMode === 'composed'
+      ? archive.recorders.every((r) => finishedBy((u) => u.connectionId === r.connectionId))
+      : streamsAtStop.every((streamId) => finishedBy((u) => u.streamId === streamId));
+  return uploads.length > 0 && uploads.every((u) => u.finished) && everyoneFinished;
 }
 
 export function createArchiveAssembly(deps: {
   records: ArchiveRecords;
   media: MediaFiles;
-  presence: Pick<PresenceRegistry, 'releaseDeparted'>;
+  presence: Pick<PresenceRegistry, 'releaseDeparted' | 'streamsOf'>;
   finishDeadlineMs: number;
   retryDelays: AssemblyRetryDelays;
   clock: () => number;
@@ -56,6 +76,31 @@ export function createArchiveAssembly(deps: {
   const assembling = new Map<string, Promise<void>>();
   /** failed attempts of archives waiting to be assembled again */
   const attempts = new Map<string, number>();
+  /** chunks being stored, by archive: each settles once its chunk is on disk and recorded, or failed */
+  const arriving = new Map<string, Set<Promise<void>>>();
+
+  const chunkArriving = (archiveId: string): (() => void) => {
+    let settle = (): void => undefined;
+    const stored = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const pending = arriving.get(archiveId) ?? new Set<Promise<void>>();
+    pending.add(stored);
+    arriving.set(archiveId, pending);
+    return () => {
+      settle();
+      pending.delete(stored);
+      if (pending.size === 0 && arriving.get(archiveId) === pending) arriving.delete(archiveId);
+    };
+  };
+
+  /**
+   * The streams published when each stopped individual archive stopped: their publishers record them and
+   * finish when told of the stop. A stream published later is not recorded, so it is not waited for.
+   */
+  const streamsAtStop = new Map<string, string[]>();
+  const uploadsComplete = (archive: ArchiveRecord): boolean =>
+    allUploadsFinished(archive, streamsAtStop.get(archive.id) ?? []);
 
   // Once its assembly began, an archive takes no more media, also while it waits to be tried again.
   const isAcceptingMedia = (archive: ArchiveRecord): boolean =>
@@ -112,11 +157,15 @@ export function createArchiveAssembly(deps: {
   const assemble = (archiveId: string): Promise<void> => {
     const running = assembling.get(archiveId);
     if (running) return running;
-    const archive = records.find(archiveId);
-    if (!archive) return Promise.resolve();
+    const found = records.find(archiveId);
+    if (!found) return Promise.resolve();
     deadlines.clear(archiveId);
     retries.clear(archiveId);
+    streamsAtStop.delete(archiveId);
     const task = (async () => {
+      // No chunk is accepted from here on; those already accepted are waited for and go into the file.
+      await Promise.all(arriving.get(archiveId) ?? []);
+      const archive = records.find(archiveId) ?? found;
       let assembly: Assembly;
       try {
         assembly = await media.assemble(archive);
@@ -148,7 +197,7 @@ export function createArchiveAssembly(deps: {
     })().finally(() => {
       assembling.delete(archiveId);
       // The archive takes no more media: clients that left need their upload credentials no longer.
-      releaseDepartedUploaders(archive.sessionId);
+      releaseDepartedUploaders(found.sessionId);
     });
     assembling.set(archiveId, task);
     return task;
@@ -183,10 +232,15 @@ export function createArchiveAssembly(deps: {
   return {
     isAcceptingMedia,
     releaseDepartedUploaders,
+    chunkArriving,
 
     scheduleAfterStop(archiveId) {
       const archive = records.find(archiveId);
-      if (archive && allUploadsFinished(archive)) {
+      if (archive?.outputMode === 'individual') {
+        const published = deps.presence.streamsOf(archive.sessionId).map((s) => s.streamId);
+        streamsAtStop.set(archiveId, published);
+      }
+      if (archive && uploadsComplete(archive)) {
         assembleInBackground(archiveId);
         return;
       }
@@ -195,7 +249,7 @@ export function createArchiveAssembly(deps: {
 
     uploadFinished(archiveId) {
       const archive = records.find(archiveId);
-      if (archive?.status === 'stopped' && allUploadsFinished(archive)) assembleInBackground(archiveId);
+      if (archive?.status === 'stopped' && uploadsComplete(archive)) assembleInBackground(archiveId);
     },
 
     async recover() {
@@ -228,6 +282,7 @@ export function createArchiveAssembly(deps: {
     async close() {
       deadlines.close();
       retries.close();
+      streamsAtStop.clear();
       await Promise.allSettled([...assembling.values()]);
     },
   };

@@ -53,7 +53,7 @@ export interface ArchiveLifecycle extends PresenceListener, ArchiveStatusSource,
 export function createArchiveLifecycle(deps: {
   store: StateStore;
   media: MediaFiles;
-  presence: PresenceReader & Pick<PresenceRegistry, 'releaseDeparted'>;
+  presence: PresenceReader & Pick<PresenceRegistry, 'releaseDeparted' | 'streamsOf'>;
   messenger: ClientMessenger;
   clock: () => number;
   limits: EmulatorLimits;

@@ -8,13 +8,17 @@ import type { ArchiveRecords } from './archive-records';
 export type Uploader = Pick<UploadRecord, 'streamId' | 'connectionId' | 'connectionData' | 'videoType'>;
 
 export interface UploadLedger {
-  /** chunk `seq` of the upload is on disk; resolves once the record says so on disk too */
+  /**
+   * stores chunk `seq` of the upload with `write` and records it; resolves once the record says so on disk too.
+   * Call it right after checking that the archive takes media: an assembly that begins meanwhile waits for it.
+   */
   recordChunk(input: {
     archiveId: string;
     uploadKey: string;
     uploader: Uploader;
     seq: number;
     bytes: number;
+    write: () => Promise<void>;
   }): Promise<UploadRecord>;
   /** the client finished the upload; a stopped archive is assembled once its last upload has finished */
   recordFinish(input: {
@@ -49,21 +53,28 @@ function uploadOf(archive: ArchiveRecord, uploadKey: string, uploader: Uploader)
 
 export function createUploadLedger(deps: {
   records: ArchiveRecords;
-  assembly: Pick<ArchiveAssembly, 'uploadFinished'>;
+  assembly: Pick<ArchiveAssembly, 'uploadFinished' | 'chunkArriving'>;
   clock: () => number;
 }): UploadLedger {
   const { records, clock } = deps;
   return {
-    async recordChunk({ archiveId, uploadKey, uploader, seq, bytes }) {
-      const archive = records.update(archiveId, (a) => {
-        const upload = uploadOf(a, uploadKey, uploader);
-        upload.nextSeq = seq + 1;
-        upload.bytes += bytes;
-        // The last time media arrived: after a crash, the recording is taken to have ended then.
-        a.updatedAt = clock();
-      });
-      await records.save();
-      return uploadOf(archive, uploadKey, uploader);
+    async recordChunk({ archiveId, uploadKey, uploader, seq, bytes, write }) {
+      // Counted from before the write, in the same turn as the caller's check that the archive takes media.
+      const arrived = deps.assembly.chunkArriving(archiveId);
+      try {
+        await write();
+        const archive = records.update(archiveId, (a) => {
+          const upload = uploadOf(a, uploadKey, uploader);
+          upload.nextSeq = seq + 1;
+          upload.bytes += bytes;
+          // The last time media arrived: after a crash, the recording is taken to have ended then.
+          a.updatedAt = clock();
+        });
+        await records.save();
+        return uploadOf(archive, uploadKey, uploader);
+      } finally {
+        arrived();
+      }
     },
 
     async recordFinish({ archiveId, uploadKey, uploader, startTimeOffset, stopTimeOffset, note }) {

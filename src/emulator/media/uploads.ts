@@ -145,9 +145,9 @@ export function createUploads(deps: {
         // A chunk stored before is acknowledged again: the client may not have seen the first answer.
         if (existing && n < existing.nextSeq)
           return { nextSeq: existing.nextSeq, finished: existing.finished };
+        // A closing page sends its last chunks and its finish at once, so the finish may overtake them: a chunk
+        // after it is kept for as long as the archive takes media.
         requireAccepting(archive);
-        if (existing?.finished)
-          throw conflict('Conflict. This upload is finished.', { nextSeq: existing.nextSeq });
         const expected = existing?.nextSeq ?? 0;
         if (n !== expected) throw conflict(`Conflict. Expected chunk ${expected}.`, { nextSeq: expected });
         const archiveBytes = Object.values(archive.uploads).reduce((sum, u) => sum + u.bytes, 0);
@@ -156,15 +156,15 @@ export function createUploads(deps: {
             `Payload too large. An archive holds at most ${limits.maxArchiveBytes} bytes of media.`,
           );
         }
-        await media.writeChunk(archiveId, uploadKey, n, body);
         const upload = await archives.recordChunk({
           archiveId,
           uploadKey,
           uploader,
           seq: n,
           bytes: body.length,
+          write: () => media.writeChunk(archiveId, uploadKey, n, body),
         });
-        return { nextSeq: upload.nextSeq, finished: false };
+        return { nextSeq: upload.nextSeq, finished: upload.finished };
       });
     },
 
