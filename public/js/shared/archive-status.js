@@ -40,6 +40,10 @@ export function describeEndReason(status) {
 
 export function describeEndedWhileAway(archive, status) {
   const name = archive.name ? `The recording “${archive.name}”` : 'The recording';
+  // A failed recording has no file: saying only "it failed" would leave the host looking for it in the history.
+  if (status && status.status === 'failed') {
+    return `${name} stopped while you were away, and nothing of it could be saved. Start a new recording if you still need one.`;
+  }
   return `${name} stopped while you were away (${describeEndReason(status)}).`;
 }
 
