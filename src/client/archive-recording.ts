@@ -16,6 +16,8 @@ export class ArchiveRecording {
   #credentials: UploadCredentials = { connectionId: '', uploadKey: '' };
   /** by the streamId of the own stream recorded */
   readonly #recorders = new Map<string, StreamRecorder>();
+  /** how to cut short each recording that stopped and is still finishing its upload, should the page unload */
+  readonly #finishing = new Set<() => void>();
   #composer: Composer | null = null;
   #composerArchiveId: string | null = null;
   /** what the emulator last said to draw, kept for a composer started after it said so */
@@ -67,7 +69,9 @@ export class ArchiveRecording {
     const recorder = this.#recorders.get(streamId);
     this.#recorders.delete(streamId);
     if (recorder && options.finish) {
-      recorder.stop().catch((error: unknown) => console.warn('OT: could not finish a recording', error));
+      this.#finish(recorder.stop(), () => recorder.abandon()).catch((error: unknown) =>
+        console.warn('OT: could not finish a recording', error),
+      );
     }
   }
 
@@ -111,7 +115,7 @@ export class ArchiveRecording {
     this.#recorders.clear();
     const composerMatches = archiveId === undefined || this.#composerArchiveId === archiveId;
     await Promise.all([
-      ...recorders.map((r) => r.stop()),
+      ...recorders.map((r) => this.#finish(r.stop(), () => r.abandon())),
       composerMatches ? this.#stopComposer(note) : Promise.resolve(),
     ]);
   }
@@ -125,6 +129,8 @@ export class ArchiveRecording {
 
   /** The page is unloading: send what fits in the keep-alive budget, wait for nothing. */
   abandonAll(): void {
+    for (const abandon of this.#finishing) abandon();
+    this.#finishing.clear();
     for (const recorder of this.#recorders.values()) recorder.abandon();
     this.#recorders.clear();
     this.#composer?.abandon('recorder left');
@@ -136,7 +142,20 @@ export class ArchiveRecording {
     const composer = this.#composer;
     this.#composer = null;
     this.#composerArchiveId = null;
-    await composer?.stop(note);
+    if (composer) await this.#finish(composer.stop(note), () => composer.abandon(note ?? 'recorder left'));
+  }
+
+  /**
+   * A stop waits for the last chunk and the uploads; a page unloading meanwhile would cancel them, so until
+   * it is done the page's unload sends what fits with keep-alive instead, and the finish with it.
+   */
+  async #finish(stopping: Promise<void>, abandon: () => void): Promise<void> {
+    this.#finishing.add(abandon);
+    try {
+      await stopping;
+    } finally {
+      this.#finishing.delete(abandon);
+    }
   }
 
   #uploadTarget(archiveId: string, streamId: string): UploadTarget {

@@ -63,16 +63,22 @@ export class StreamRecorder {
     this.#startedAt = Date.now();
   }
 
-  /** Stops recording, waits for the last chunk and every upload, then tells the emulator the file is complete. */
+  /**
+   * Stops recording, waits for the last chunk and every upload, then tells the emulator the file is complete.
+   * A recorder that recorded nothing (no track fits the archive) finishes too, with no chunks, so the
+   * emulator does not wait for it until its deadline.
+   */
   stop(note?: string): Promise<void> {
     if (!this.#stopping) this.#stopping = this.#stop(note);
     return this.#stopping;
   }
 
-  /** The page is unloading: no time to wait for MediaRecorder's last chunk. */
+  /**
+   * The page is unloading: no time to wait for MediaRecorder's last chunk. A stop still under way is cut
+   * short too: its uploads would be cancelled with the page, so what is queued goes with keep-alive now.
+   */
   abandon(note?: string): void {
-    if (this.#stopping) return;
-    this.#stopping = Promise.resolve();
+    this.#stopping ??= Promise.resolve();
     if (this.#recorder && this.#recorder.state !== 'inactive') {
       this.#recorder.ondataavailable = null;
       this.#recorder.stop();
@@ -82,8 +88,7 @@ export class StreamRecorder {
 
   async #stop(note: string | undefined): Promise<void> {
     const recorder = this.#recorder;
-    if (!recorder) return;
-    if (recorder.state !== 'inactive') {
+    if (recorder && recorder.state !== 'inactive') {
       const stopped = new Promise<void>((resolve) =>
         recorder.addEventListener('stop', () => resolve(), { once: true }),
       );
@@ -93,9 +98,9 @@ export class StreamRecorder {
     await this.#uploader.finish(this.#finishBody(note));
   }
 
-  #finishBody(note: string | undefined): FinishUploadBody {
+  #finishBody(note: string | undefined): Omit<FinishUploadBody, 'chunks'> {
     const started = this.#startedAt || Date.now();
-    const body: FinishUploadBody = {
+    const body: Omit<FinishUploadBody, 'chunks'> = {
       startTimeOffset: Math.max(0, started - this.#archive.createdAt),
       stopTimeOffset: Math.max(0, Date.now() - this.#archive.createdAt),
     };

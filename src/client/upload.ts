@@ -44,14 +44,21 @@ export class ChunkUploader {
     if (this.#queue.length > 0) await this.#pump();
   }
 
-  async finish(body: FinishUploadBody): Promise<void> {
+  /** Tells the emulator how many chunks were sent, none included, so it neither waits nor stops too early. */
+  async finish(body: Omit<FinishUploadBody, 'chunks'>): Promise<void> {
     if (this.#finished) return;
     await this.flush();
+    // The page may have unloaded meanwhile, and abandon() sent the finish.
+    if (this.#finished) return;
     this.#finished = true;
+    // Chunks whose retries ran out are not sent again: the emulator is not to wait for them.
+    const chunks = this.#queue[0]?.seq ?? this.#nextSeq;
     await fetch(`${this.#url()}/finish`, {
       method: 'POST',
       headers: { ...this.#headers(), 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
+      body: JSON.stringify({ ...body, chunks } satisfies FinishUploadBody),
+      // A few bytes: it fits the keep-alive budget, and so survives a page closed right after Stop.
+      keepalive: true,
     }).catch((error: unknown) => console.warn('OT: could not finish the recording upload', error));
   }
 
@@ -59,12 +66,17 @@ export class ChunkUploader {
    * The page is going away: send what still fits with `keepalive` (which outlives the page) and finish.
    * What does not fit is the "last chunk" a closed tab may lose.
    */
-  abandon(body: FinishUploadBody): void {
+  abandon(body: Omit<FinishUploadBody, 'chunks'>): void {
     if (this.#finished) return;
     this.#finished = true;
     let budget = KEEPALIVE_BUDGET_BYTES - 1024;
+    // The finish may reach the emulator before these chunks: its count makes the emulator wait for them.
+    let chunks = this.#nextSeq;
     for (const chunk of this.#queue.splice(0)) {
-      if (chunk.blob.size > budget) break;
+      if (chunk.blob.size > budget) {
+        chunks = chunk.seq;
+        break;
+      }
       budget -= chunk.blob.size;
       void fetch(`${this.#url()}/${chunk.seq}`, {
         method: 'PUT',
@@ -76,7 +88,7 @@ export class ChunkUploader {
     void fetch(`${this.#url()}/finish`, {
       method: 'POST',
       headers: { ...this.#headers(), 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
+      body: JSON.stringify({ ...body, chunks } satisfies FinishUploadBody),
       keepalive: true,
     }).catch(() => undefined);
   }

@@ -27,7 +27,10 @@ export interface ArchiveAssembly {
    * waits for it, so that a chunk the emulator acknowledges is never left out of the file
    */
   chunkArriving(archiveId: string): () => void;
-  /** an upload finished: assembles a stopped archive when it was the last one */
+  /**
+   * an upload finished, or a finished upload got a chunk: assembles a stopped archive once its last upload is
+   * complete
+   */
   uploadFinished(archiveId: string): void;
   /**
    * after a restart: archives that were recording are stopped and assembled from what arrived; then files
@@ -45,20 +48,28 @@ export interface AssemblyRetryDelays {
 }
 
 /**
- * True once no more media can be expected: every upload finished, and so did each recorder of a composed
- * archive and each stream published into an individual one when it stopped. Those who have not sent a chunk
- * yet have no upload, so the uploads alone cannot say who is missing: a client that left and finished would
- * otherwise have the archive assembled without the clients still recording.
+ * Finished, and holding every chunk its finish counted: a closing page sends its last chunks and its finish
+ * at once, so the finish may arrive first. A finish without a count (older clients) completes the upload.
+ */
+function isComplete(upload: UploadRecord): boolean {
+  return upload.finished && (upload.chunksSent === undefined || upload.nextSeq >= upload.chunksSent);
+}
+
+/**
+ * True once no more media can be expected: every upload is complete, and so is that of each recorder of a
+ * composed archive and of each stream published into an individual one when it stopped. Those who have not
+ * sent a chunk yet have no upload, so the uploads alone cannot say who is missing: a client that left and
+ * finished would otherwise have the archive assembled without the clients still recording.
  */
 function allUploadsFinished(archive: ArchiveRecord, streamsAtStop: readonly string[]): boolean {
   const uploads = Object.values(archive.uploads);
-  const finishedBy = (expected: (u: UploadRecord) => boolean): boolean =>
-    uploads.some((u) => u.finished && expected(u));
+  const completedBy = (expected: (u: UploadRecord) => boolean): boolean =>
+    uploads.some((u) => isComplete(u) && expected(u));
   const everyoneFinished =
     archive.outputMode === 'composed'
-      ? archive.recorders.every((r) => finishedBy((u) => u.connectionId === r.connectionId))
-      : streamsAtStop.every((streamId) => finishedBy((u) => u.streamId === streamId));
-  return uploads.length > 0 && uploads.every((u) => u.finished) && everyoneFinished;
+      ? archive.recorders.every((r) => completedBy((u) => u.connectionId === r.connectionId))
+      : streamsAtStop.every((streamId) => completedBy((u) => u.streamId === streamId));
+  return uploads.length > 0 && uploads.every(isComplete) && everyoneFinished;
 }
 
 export function createArchiveAssembly(deps: {

@@ -20,7 +20,10 @@ export interface UploadLedger {
     bytes: number;
     write: () => Promise<void>;
   }): Promise<UploadRecord>;
-  /** the client finished the upload; a stopped archive is assembled once its last upload has finished */
+  /**
+   * the client finished the upload; a stopped archive is assembled once its last upload has finished and
+   * holds the chunks its finish counted
+   */
   recordFinish(input: {
     archiveId: string;
     uploadKey: string;
@@ -28,6 +31,8 @@ export interface UploadLedger {
     startTimeOffset: number;
     stopTimeOffset: number;
     note: string | null;
+    /** how many chunks the client sent, when it said */
+    chunksSent: number | undefined;
   }): Promise<UploadRecord>;
 }
 
@@ -61,26 +66,39 @@ export function createUploadLedger(deps: {
     async recordChunk({ archiveId, uploadKey, uploader, seq, bytes, write }) {
       // Counted from before the write, in the same turn as the caller's check that the archive takes media.
       const arrived = deps.assembly.chunkArriving(archiveId);
+      let upload: UploadRecord;
       try {
         await write();
         const archive = records.update(archiveId, (a) => {
-          const upload = uploadOf(a, uploadKey, uploader);
-          upload.nextSeq = seq + 1;
-          upload.bytes += bytes;
+          const stored = uploadOf(a, uploadKey, uploader);
+          stored.nextSeq = seq + 1;
+          stored.bytes += bytes;
           // The last time media arrived: after a crash, the recording is taken to have ended then.
           a.updatedAt = clock();
         });
         await records.save();
-        return uploadOf(archive, uploadKey, uploader);
+        upload = uploadOf(archive, uploadKey, uploader);
       } finally {
         arrived();
       }
+      // A chunk the finish overtook: it may be the last one the archive waited for.
+      if (upload.finished) deps.assembly.uploadFinished(archiveId);
+      return upload;
     },
 
-    async recordFinish({ archiveId, uploadKey, uploader, startTimeOffset, stopTimeOffset, note }) {
+    async recordFinish({
+      archiveId,
+      uploadKey,
+      uploader,
+      startTimeOffset,
+      stopTimeOffset,
+      note,
+      chunksSent,
+    }) {
       const archive = records.update(archiveId, (a) => {
         const upload = uploadOf(a, uploadKey, uploader);
         upload.finished = true;
+        if (chunksSent !== undefined) upload.chunksSent = chunksSent;
         upload.startTimeOffset = startTimeOffset;
         upload.stopTimeOffset = stopTimeOffset;
         upload.note = note;

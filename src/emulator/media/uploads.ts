@@ -5,7 +5,7 @@ import { describeIssues } from '../archives/start-options';
 import { isSameSecret } from '../auth/secret-compare';
 import { PlatformError, badRequest, conflict, notFound, tooLarge } from '../errors';
 import type { EmulatorLimits } from '../limits';
-import { COMPOSED_STREAM_ID, type FinishUploadBody } from '../../protocol/media-upload';
+import { COMPOSED_STREAM_ID, MAX_UPLOAD_CHUNKS, type FinishUploadBody } from '../../protocol/media-upload';
 import type { ConnectionCredentials, PresenceReader } from '../realtime/presence-registry';
 import type { ArchiveRecord } from '../storage/records';
 import type { MediaFiles } from './media-files';
@@ -47,6 +47,7 @@ const finishSchema = z
     startTimeOffset: z.number().min(0),
     stopTimeOffset: z.number().min(0),
     note: z.string().max(500).optional(),
+    chunks: z.number().int().min(0).max(MAX_UPLOAD_CHUNKS).optional(),
   })
   .refine((b) => b.stopTimeOffset >= b.startTimeOffset, 'stopTimeOffset must not be before startTimeOffset');
 
@@ -148,6 +149,9 @@ export function createUploads(deps: {
         // A closing page sends its last chunks and its finish at once, so the finish may overtake them: a chunk
         // after it is kept for as long as the archive takes media.
         requireAccepting(archive);
+        if (existing?.chunksSent !== undefined && n >= existing.chunksSent) {
+          throw conflict(`Conflict. The upload was finished with ${existing.chunksSent} chunks.`);
+        }
         const expected = existing?.nextSeq ?? 0;
         if (n !== expected) throw conflict(`Conflict. Expected chunk ${expected}.`, { nextSeq: expected });
         const archiveBytes = Object.values(archive.uploads).reduce((sum, u) => sum + u.bytes, 0);
@@ -187,6 +191,10 @@ export function createUploads(deps: {
         const existing = archive.uploads[uploadKey];
         if (existing?.finished) return { nextSeq: existing.nextSeq, finished: true };
         requireAccepting(archive);
+        const held = existing?.nextSeq ?? 0;
+        if (offsets.chunks !== undefined && offsets.chunks < held) {
+          throw conflict(`Conflict. ${held} chunks are stored already.`, { nextSeq: held });
+        }
         const upload = await archives.recordFinish({
           archiveId,
           uploadKey,
@@ -194,6 +202,7 @@ export function createUploads(deps: {
           startTimeOffset: offsets.startTimeOffset,
           stopTimeOffset: offsets.stopTimeOffset,
           note: offsets.note ?? null,
+          chunksSent: offsets.chunks,
         });
         return { nextSeq: upload.nextSeq, finished: true };
       });

@@ -3,6 +3,7 @@
  * build a path (an archive file, an upload folder) passes the same ID rules as a request first.
  */
 import { z } from 'zod';
+import { MAX_UPLOAD_CHUNKS } from '../../protocol/media-upload';
 import type { ArchiveRecord, SessionRecord } from './records';
 import { SAFE_ID_PATTERN, SESSION_ID_PATTERN, archiveFileName, isUploadKey } from './record-ids';
 
@@ -29,6 +30,8 @@ const uploadRecordSchema = z.object({
   nextSeq: z.number().int().min(0),
   bytes: z.number().int().min(0),
   finished: z.boolean(),
+  // Records saved before finishes carried a count have none.
+  chunksSent: z.number().int().min(0).max(MAX_UPLOAD_CHUNKS).optional(),
   startTimeOffset: z.number().min(0).nullable(),
   stopTimeOffset: z.number().min(0).nullable(),
   note: z.string().nullable(),

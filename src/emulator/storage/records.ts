@@ -33,7 +33,10 @@ export interface UploadRecord {
   videoType: VideoType;
   nextSeq: number;
   bytes: number;
+  /** the client sent its finish; the upload is complete once `chunksSent` chunks are stored too */
   finished: boolean;
+  /** how many chunks the finish said were sent; absent before it, and from clients that do not say */
+  chunksSent?: number;
   startTimeOffset: number | null;
   stopTimeOffset: number | null;
   note: string | null;
