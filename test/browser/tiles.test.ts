@@ -53,9 +53,10 @@ test('each person sees the other by name and "You" on their own tile; the name i
     await grace.page.fill('#display-name-input', '  Grace   Hopper ');
     await grace.page.getByRole('button', { name: 'Save' }).click();
     await tileNamed(ada.page, 'Grace Hopper').waitFor({ timeout: 10_000 });
-    expect(await grace.page.locator('#name-status').innerText()).toMatch(
-      /others now see you as “Grace Hopper”/,
-    );
+    // The sender's own confirmation waits for the signal's acknowledgement, which may come after delivery.
+    await grace.page
+      .locator('#name-status', { hasText: /others now see you as “Grace Hopper”/ })
+      .waitFor({ timeout: 10_000 });
     expect(await ownLabel(grace.page)).toBe('You');
     expect(await grace.page.locator('#publisher video').count()).toBe(shownBefore);
 
