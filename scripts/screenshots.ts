@@ -12,6 +12,7 @@ import pino from 'pino';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../src/app/config';
 import { startServer, type RunningServer } from '../src/app/server';
+import { CHROMIUM_BASE_ARGS } from './chromium-flags';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(ROOT, 'docs', 'screenshots');
@@ -27,21 +28,10 @@ const RUN_TIMEOUT_MS = 4 * 60_000;
 const RECORDING_MS = 2500;
 const NAMESPACE_MARK = 'SCREENSHOTS_IN_NETNS';
 
-/**
- * The flags of the browser tests: fake media (a camera and microphone that need no prompt), and WebRTC over
- * loopback, the only network in the namespace; autoplay so that the others' videos play with their sound.
- */
+/** Granted fake media, and autoplay so that the others' videos play with their sound. */
 const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
+  ...CHROMIUM_BASE_ARGS,
   '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
   '--autoplay-policy=no-user-gesture-required',
 ];
 

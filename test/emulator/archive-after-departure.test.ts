@@ -2,64 +2,18 @@
  * A client that leaves shortly before Stop: whatever it uploaded stays in the archive, and the clients still there
  * are waited for, so the archive fails only when nobody recorded anything at all.
  */
-import { unzipSync } from 'fflate';
-import type { FakeBrowser } from './support/fake-browser';
+import { putChunk } from './support/uploads';
 import { archivePath, createSession, rest } from './support/platform-client';
+import { createArchiveEnding, labelledChunk } from './support/archive-ending';
 import { useSharedEmulator } from './support/shared-emulator';
-import { finishUpload, putChunk } from './support/uploads';
 
 const FINISH_DEADLINE_MS = 1500;
 const emu = useSharedEmulator({ limits: { finishDeadlineMs: FINISH_DEADLINE_MS } });
 
-type ArchiveBody = { id: string; status: string; reason: string; url: string | null };
-
-const getArchive = async (id: string): Promise<ArchiveBody> =>
-  (await rest(emu, 'GET', archivePath(emu, `/${id}`))).body as ArchiveBody;
-
-async function waitForEnd(id: string): Promise<ArchiveBody> {
-  const deadline = Date.now() + FINISH_DEADLINE_MS + 4000;
-  for (;;) {
-    const archive = await getArchive(id);
-    if (archive.status === 'available' || archive.status === 'failed') return archive;
-    if (Date.now() > deadline) throw new Error(`archive still ${archive.status}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function chunk(label: string, size = 600): Buffer {
-  const bytes = Buffer.alloc(size, label);
-  bytes.write(`${label}|`, 0);
-  return bytes;
-}
-
-async function upload(
-  browser: FakeBrowser,
-  archiveId: string,
-  streamId: string,
-  chunks: Buffer[],
-): Promise<void> {
-  for (const [seq, body] of chunks.entries()) {
-    expect((await putChunk(emu, browser, archiveId, streamId, seq, body)).status).toBe(200);
-  }
-}
-
-const finish = (browser: FakeBrowser, archiveId: string, streamId: string, note?: string) =>
-  finishUpload(emu, browser, archiveId, streamId, {
-    startTimeOffset: 0,
-    stopTimeOffset: 300,
-    ...(note ? { note } : {}),
-  });
-
-const stop = async (archiveId: string): Promise<void> => {
-  expect((await rest(emu, 'POST', archivePath(emu, `/${archiveId}/stop`))).status).toBe(200);
-};
-
-/** The files of the available archive's zip, by name. */
-async function zipFiles(archive: ArchiveBody): Promise<Record<string, Buffer>> {
-  expect(archive).toMatchObject({ status: 'available', url: expect.any(String) });
-  const files = unzipSync(new Uint8Array(await (await fetch(archive.url!)).arrayBuffer()));
-  return Object.fromEntries(Object.entries(files).map(([name, data]) => [name, Buffer.from(data)]));
-}
+const { getArchive, waitForEnd, upload, finish, stop, zipFiles } = createArchiveEnding(
+  emu,
+  FINISH_DEADLINE_MS,
+);
 
 /** Two host tabs publishing into an individual archive. */
 async function individualRecording() {
@@ -83,7 +37,7 @@ describe('an individual recording whose tab leaves just before Stop', () => {
     await leaving.leave();
     await stop(archiveId);
     // The tab still there learns of the stop, then sends what it recorded.
-    const stayingChunks = [chunk('s0'), chunk('s1')];
+    const stayingChunks = [labelledChunk('s0'), labelledChunk('s1')];
     await upload(staying, archiveId, stayingStream, stayingChunks);
     expect((await finish(staying, archiveId, stayingStream)).status).toBe(200);
 
@@ -93,12 +47,12 @@ describe('an individual recording whose tab leaves just before Stop', () => {
 
   it('keeps both streams when the leaving tab uploaded some chunks and finished', async () => {
     const { leaving, staying, leavingStream, stayingStream, archiveId } = await individualRecording();
-    const leavingChunks = [chunk('l0'), chunk('l1')];
+    const leavingChunks = [labelledChunk('l0'), labelledChunk('l1')];
     await upload(leaving, archiveId, leavingStream, leavingChunks);
     expect((await finish(leaving, archiveId, leavingStream)).status).toBe(200);
     await leaving.leave();
     await stop(archiveId);
-    const stayingChunks = [chunk('s0')];
+    const stayingChunks = [labelledChunk('s0')];
     await upload(staying, archiveId, stayingStream, stayingChunks);
     expect((await finish(staying, archiveId, stayingStream)).status).toBe(200);
 
@@ -110,7 +64,7 @@ describe('an individual recording whose tab leaves just before Stop', () => {
   it('keeps a chunk of the leaving tab that arrives after its finish', async () => {
     const { leaving, staying, leavingStream, stayingStream, archiveId } = await individualRecording();
     // A closing page sends its last chunks and its finish at once; the finish may overtake a chunk.
-    const leavingChunks = [chunk('l0'), chunk('l1')];
+    const leavingChunks = [labelledChunk('l0'), labelledChunk('l1')];
     await upload(leaving, archiveId, leavingStream, leavingChunks.slice(0, 1));
     expect((await finish(leaving, archiveId, leavingStream)).status).toBe(200);
     expect(await putChunk(emu, leaving, archiveId, leavingStream, 1, leavingChunks[1]!)).toEqual({
@@ -119,7 +73,7 @@ describe('an individual recording whose tab leaves just before Stop', () => {
     });
     await leaving.leave();
     await stop(archiveId);
-    await upload(staying, archiveId, stayingStream, [chunk('s0')]);
+    await upload(staying, archiveId, stayingStream, [labelledChunk('s0')]);
     expect((await finish(staying, archiveId, stayingStream)).status).toBe(200);
 
     const files = await zipFiles(await waitForEnd(archiveId));
@@ -128,11 +82,11 @@ describe('an individual recording whose tab leaves just before Stop', () => {
 
   it('keeps the chunks of a tab that left without finishing, assembled at the deadline', async () => {
     const { leaving, staying, leavingStream, stayingStream, archiveId } = await individualRecording();
-    const leavingChunks = [chunk('l0'), chunk('l1')];
+    const leavingChunks = [labelledChunk('l0'), labelledChunk('l1')];
     await upload(leaving, archiveId, leavingStream, leavingChunks);
     await leaving.cut();
     await stop(archiveId);
-    await upload(staying, archiveId, stayingStream, [chunk('s0')]);
+    await upload(staying, archiveId, stayingStream, [labelledChunk('s0')]);
     expect((await finish(staying, archiveId, stayingStream)).status).toBe(200);
 
     const files = await zipFiles(await waitForEnd(archiveId));
@@ -164,7 +118,7 @@ describe('a composed recording whose recorder leaves just before Stop', () => {
     const archiveId = (started.body as { id: string }).id;
     await first.waitFor((m) => m.type === 'recorderElected');
     await upload(first, archiveId, 'composed', firstChunks);
-    expect((await finish(first, archiveId, 'composed', 'recorder left')).status).toBe(200);
+    expect((await finish(first, archiveId, 'composed', { note: 'recorder left' })).status).toBe(200);
     await first.leave();
     await second.waitFor((m) => m.type === 'recorderElected' && m.recording);
     await stop(archiveId);
@@ -174,7 +128,7 @@ describe('a composed recording whose recorder leaves just before Stop', () => {
 
   it('keeps the new recorder’s segment when the one that left had uploaded nothing', async () => {
     const { second, archiveId } = await handover([]);
-    const secondChunks = [chunk('s0'), chunk('s1')];
+    const secondChunks = [labelledChunk('s0'), labelledChunk('s1')];
     await upload(second, archiveId, 'composed', secondChunks);
     expect((await finish(second, archiveId, 'composed')).status).toBe(200);
 
@@ -186,9 +140,9 @@ describe('a composed recording whose recorder leaves just before Stop', () => {
   });
 
   it('keeps both segments when the one that left had uploaded some', async () => {
-    const firstChunks = [chunk('f0'), chunk('f1')];
+    const firstChunks = [labelledChunk('f0'), labelledChunk('f1')];
     const { second, archiveId } = await handover(firstChunks);
-    const secondChunks = [chunk('s0')];
+    const secondChunks = [labelledChunk('s0')];
     await upload(second, archiveId, 'composed', secondChunks);
     expect((await finish(second, archiveId, 'composed')).status).toBe(200);
 

@@ -3,56 +3,20 @@
  * page sends both at once), and takes a finish with no chunks as a stream with nothing to record, so the archive
  * is assembled at once.
  */
-import { unzipSync } from 'fflate';
-import type { FakeBrowser } from './support/fake-browser';
+import { putChunk } from './support/uploads';
 import { archiveRecordSchema } from '../../src/emulator/storage/record-schema';
 import { archivePath, createSession, rest } from './support/platform-client';
 import { stoppedArchive, uploadRecord } from './support/records';
+import { createArchiveEnding, labelledChunk } from './support/archive-ending';
 import { useSharedEmulator } from './support/shared-emulator';
-import { finishUpload, putChunk } from './support/uploads';
 
 const FINISH_DEADLINE_MS = 1500;
 const emu = useSharedEmulator({ limits: { finishDeadlineMs: FINISH_DEADLINE_MS } });
 
-type ArchiveBody = { id: string; status: string; reason: string; url: string | null };
-
-const getArchive = async (id: string): Promise<ArchiveBody> =>
-  (await rest(emu, 'GET', archivePath(emu, `/${id}`))).body as ArchiveBody;
-
-async function waitForEnd(id: string): Promise<ArchiveBody> {
-  const deadline = Date.now() + FINISH_DEADLINE_MS + 4000;
-  for (;;) {
-    const archive = await getArchive(id);
-    if (archive.status === 'available' || archive.status === 'failed') return archive;
-    if (Date.now() > deadline) throw new Error(`archive still ${archive.status}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function chunk(label: string, size = 600): Buffer {
-  const bytes = Buffer.alloc(size, label);
-  bytes.write(`${label}|`, 0);
-  return bytes;
-}
-
-async function upload(browser: FakeBrowser, archiveId: string, streamId: string, chunks: Buffer[]) {
-  for (const [seq, body] of chunks.entries()) {
-    expect((await putChunk(emu, browser, archiveId, streamId, seq, body)).status).toBe(200);
-  }
-}
-
-const finish = (browser: FakeBrowser, archiveId: string, streamId: string, extra: Record<string, unknown>) =>
-  finishUpload(emu, browser, archiveId, streamId, { startTimeOffset: 0, stopTimeOffset: 300, ...extra });
-
-const stop = async (archiveId: string): Promise<void> => {
-  expect((await rest(emu, 'POST', archivePath(emu, `/${archiveId}/stop`))).status).toBe(200);
-};
-
-async function zipFiles(archive: ArchiveBody): Promise<Record<string, Buffer>> {
-  expect(archive).toMatchObject({ status: 'available', url: expect.any(String) });
-  const files = unzipSync(new Uint8Array(await (await fetch(archive.url!)).arrayBuffer()));
-  return Object.fromEntries(Object.entries(files).map(([name, data]) => [name, Buffer.from(data)]));
-}
+const { getArchive, waitForEnd, upload, finish, stop, zipFiles } = createArchiveEnding(
+  emu,
+  FINISH_DEADLINE_MS,
+);
 
 /** One tab publishing into an individual archive of the given kind. */
 async function recording(kind: { hasAudio?: boolean; hasVideo?: boolean } = {}) {
@@ -69,7 +33,7 @@ async function recording(kind: { hasAudio?: boolean; hasVideo?: boolean } = {}) 
 describe('a finish that arrives before the last chunk it counts', () => {
   it('keeps the late chunk of a tab closed right after Stop, and assembles once it arrived', async () => {
     const { browser, streamId, archiveId } = await recording();
-    const chunks = [chunk('c0'), chunk('c1')];
+    const chunks = [labelledChunk('c0'), labelledChunk('c1')];
     await upload(browser, archiveId, streamId, chunks.slice(0, 1));
     await stop(archiveId);
     // The closing page's finish overtakes its last chunk; this upload is the last one the archive awaits.
@@ -87,7 +51,7 @@ describe('a finish that arrives before the last chunk it counts', () => {
 
   it('assembles what arrived at the finish deadline when a counted chunk never comes', async () => {
     const { browser, streamId, archiveId } = await recording();
-    const first = chunk('c0');
+    const first = labelledChunk('c0');
     await upload(browser, archiveId, streamId, [first]);
     await stop(archiveId);
     const stoppedAt = Date.now();
@@ -102,7 +66,7 @@ describe('a finish that arrives before the last chunk it counts', () => {
 
   it('assembles at once after a finish without a count, as older clients send it', async () => {
     const { browser, streamId, archiveId } = await recording();
-    const chunks = [chunk('c0')];
+    const chunks = [labelledChunk('c0')];
     await upload(browser, archiveId, streamId, chunks);
     await stop(archiveId);
     const stoppedAt = Date.now();
@@ -120,7 +84,7 @@ describe('a finish that arrives before the last chunk it counts', () => {
       expect({ chunks, status: answer.status }).toEqual({ chunks, status: 400 });
     }
     // None of them finished the upload.
-    expect((await putChunk(emu, browser, archiveId, streamId, 0, chunk('c0'))).body).toEqual({
+    expect((await putChunk(emu, browser, archiveId, streamId, 0, labelledChunk('c0'))).body).toEqual({
       nextSeq: 1,
       finished: false,
     });
@@ -128,13 +92,13 @@ describe('a finish that arrives before the last chunk it counts', () => {
 
   it('refuses a count below the chunks stored, and a chunk past the count', async () => {
     const { browser, streamId, archiveId } = await recording();
-    await upload(browser, archiveId, streamId, [chunk('c0'), chunk('c1')]);
+    await upload(browser, archiveId, streamId, [labelledChunk('c0'), labelledChunk('c1')]);
     expect(await finish(browser, archiveId, streamId, { chunks: 1 })).toMatchObject({
       status: 409,
       body: { nextSeq: 2 },
     });
     expect((await finish(browser, archiveId, streamId, { chunks: 2 })).status).toBe(200);
-    expect((await putChunk(emu, browser, archiveId, streamId, 2, chunk('c2'))).status).toBe(409);
+    expect((await putChunk(emu, browser, archiveId, streamId, 2, labelledChunk('c2'))).status).toBe(409);
   });
 });
 
@@ -146,7 +110,7 @@ describe('a finish with no chunks', () => {
     // Published before the stop, so the archive waits for it; its publisher had no track to record.
     await stop(archiveId);
     const stoppedAt = Date.now();
-    const chunks = [chunk('a0'), chunk('a1')];
+    const chunks = [labelledChunk('a0'), labelledChunk('a1')];
     await upload(browser, archiveId, streamId, chunks);
     expect((await finish(browser, archiveId, streamId, { chunks: 2 })).status).toBe(200);
     expect((await finish(silent, archiveId, silentStream, { chunks: 0 })).status).toBe(200);
