@@ -95,8 +95,14 @@ test('a host whose connection dropped is told that the recording stopped while i
     await host.locator('#start-archive:not([disabled])').waitFor({ timeout: 15_000 });
     await host.fill('#archive-name', name);
     await host.selectOption('#archive-output-mode', 'individual');
+    // A recording stopped before any media reached the server fails instead of stopping: wait for a stored chunk.
+    const mediaStored = otherHost.waitForResponse(
+      (r) => r.url().includes('/media/') && r.request().method() === 'PUT' && r.ok(),
+      { timeout: 15_000 },
+    );
     await host.click('#start-archive');
     await otherHost.locator('#stop-archive:not([disabled])').waitFor({ timeout: 15_000 });
+    await mediaStored;
 
     link.cut(5000);
     await noticeSaid(host, RECONNECTING, Date.now(), 3000);

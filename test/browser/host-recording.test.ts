@@ -183,10 +183,16 @@ test('a host tab that comes back after the recording it saw stopped is told so, 
   await suite.inContext(async (context) => {
     const [first, second] = await openTwoTabs(context, `${suite.app.url}/host`, `${suite.app.url}/host`);
     const name = `while away ${Date.now()}`;
-    // Individual: the tab that leaves keeps its part, so the recording ends as stopped rather than failed.
+    // Individual: the tab that leaves keeps its part, so the recording ends as stopped rather than failed. A
+    // recording stopped before any media reached the server fails instead, so the test waits for a stored chunk.
+    const mediaStored = second.waitForResponse(
+      (r) => r.url().includes('/media/') && r.request().method() === 'PUT' && r.ok(),
+      { timeout: 15_000 },
+    );
     await startFrom(first, name, 'individual');
     await expectHostControls(first, true);
     await expectHostControls(second, true);
+    await mediaStored;
 
     // The first tab leaves the page; the recording stops while it is gone; then it comes back.
     await first.goto('about:blank');
